@@ -1,0 +1,15 @@
+//! hearth-trace: the workload model of hearth, readers of public cloud trace
+//! formats, the composer that builds realistic workloads from several traces,
+//! and the Parquet store.
+
+pub mod error;
+pub mod formats;
+pub mod source;
+pub mod units;
+pub mod workload;
+
+pub use error::{Result, TraceError};
+pub use formats::{import, import_paths, Format, ImportOptions, Imported};
+pub use source::{OnBadRow, ReadReport, Source};
+pub use units::{Cores, Gib, Resources, Step, VmId};
+pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
