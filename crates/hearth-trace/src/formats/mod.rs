@@ -14,6 +14,7 @@ pub mod skypilot;
 
 use crate::error::{Result, TraceError};
 use crate::source::{OnBadRow, ReadReport, Source};
+use crate::units::Resources;
 use crate::workload::Workload;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -78,6 +79,9 @@ pub struct ImportOptions {
     /// Step length of the workload produced from event traces (openb, Azure,
     /// Google, Alibaba, Huawei). Usage traces keep their own sampling period.
     pub step_seconds: u32,
+    /// Request given to each VM of a trace that records no VM size
+    /// (PlanetLab): its CPU usage is read as a percentage of this.
+    pub unsized_vm: Resources,
 }
 
 impl Default for ImportOptions {
@@ -85,6 +89,7 @@ impl Default for ImportOptions {
         ImportOptions {
             on_bad_row: OnBadRow::Fail,
             step_seconds: 300,
+            unsized_vm: Resources::new(1.0, 1.0),
         }
     }
 }
