@@ -1,1 +1,33 @@
+//! hearth-sim: a time-stepped fleet simulator driven by real traces.
+//!
+//! Each step: departures, then arrivals in order (a [`Policy`] picks a
+//! server among those that admit the VM), then usage is accounted. The
+//! engine holds every server's full load timeline, but policies see only a
+//! [`FleetView`] of the past and present; only a [`HindsightPolicy`] (the
+//! teacher) is given the future, through [`Hindsight`].
 
+pub mod admission;
+pub mod engine;
+pub mod fleet;
+pub mod hindsight;
+pub mod metrics;
+pub mod policy;
+pub mod sizing;
+mod spot;
+mod state;
+pub mod view;
+
+pub use admission::Admission;
+pub use engine::{run, SimConfig};
+pub use fleet::{Fleet, FleetSpec, ServerId};
+pub use hindsight::Hindsight;
+pub use metrics::{Eviction, RunMetrics};
+pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
+pub use sizing::{peak_concurrency, servers_needed, Sizing, SizingOptions};
+pub use view::{FleetView, VmView};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("policy {policy} chose server {server} for VM {vm}, but that server does not admit it")]
+    InadmissibleChoice { policy: String, server: u32, vm: u32 },
+}

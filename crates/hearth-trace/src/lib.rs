@@ -2,6 +2,7 @@
 //! formats, the composer that builds realistic workloads from several traces,
 //! and the Parquet store.
 
+pub mod compose;
 pub mod error;
 pub mod formats;
 pub mod source;
@@ -13,3 +14,4 @@ pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use source::{OnBadRow, ReadReport, Source};
 pub use units::{Cores, Gib, Resources, Step, VmId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
+pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions};

@@ -1,0 +1,186 @@
+//! The time-stepped engine. Each step: departures, then arrivals in order
+//! (each placed by the policy among the servers that admit it, evicting spot
+//! VMs for an on-demand VM admitted nowhere), then usage is accounted.
+
+use crate::admission::Admission;
+use crate::fleet::{Fleet, ServerId};
+use crate::hindsight::Hindsight;
+use crate::metrics::{Accumulator, RunMetrics};
+use crate::policy::{Decider, SimRng};
+use crate::spot;
+use crate::state::Servers;
+use crate::view::{FleetView, VmView};
+use crate::SimError;
+use hearth_trace::{Priority, Step, Vm, VmId, Workload};
+use rand::SeedableRng;
+use serde::Serialize;
+use std::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SimConfig {
+    pub admission: Admission,
+    /// A server-step is overloaded when CPU load exceeds capacity × this.
+    pub overload_threshold: f32,
+    pub seed: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            admission: Admission::Usage,
+            overload_threshold: 1.0,
+            seed: 0,
+        }
+    }
+}
+
+/// Simulates the workload on the fleet under one policy. Deterministic: the
+/// same workload, fleet, config and policy give bit-identical metrics
+/// (timings aside).
+pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, mut decider: Decider) -> Result<RunMetrics, SimError> {
+    let started = Instant::now();
+    decider.reset();
+    let mut sim = Engine::new(workload, fleet, config);
+    let mut metrics = RunMetrics {
+        policy: decider.name(),
+        servers: fleet.capacities.len(),
+        ..Default::default()
+    };
+    let mut acc = Accumulator::default();
+    let mut next = 0;
+    for t in 0..sim.servers.horizon as u32 {
+        let now = Step(t);
+        sim.depart(now);
+        while next < workload.vms.len() && workload.vms[next].arrival == now {
+            sim.arrive(&workload.vms[next], &mut decider, &mut metrics)?;
+            next += 1;
+        }
+        sim.account(now, &mut acc);
+        sim.servers.observe(now);
+    }
+    acc.finish(&mut metrics);
+    metrics.servers_used = sim.servers.last_placement.iter().filter(|p| p.is_some()).count();
+    metrics.placement_seconds = sim.placement_seconds;
+    let decisions = metrics.placed + metrics.rejections;
+    metrics.decisions_per_second = if sim.placement_seconds > 0.0 { decisions as f64 / sim.placement_seconds } else { 0.0 };
+    metrics.wall_seconds = started.elapsed().as_secs_f64();
+    Ok(metrics)
+}
+
+pub(crate) struct Engine<'w> {
+    pub workload: &'w Workload,
+    pub servers: Servers,
+    pub config: SimConfig,
+    rng: SimRng,
+    /// Where each VM runs, while it runs.
+    pub host: Vec<Option<ServerId>>,
+    departures: Vec<Vec<VmId>>,
+    placement_seconds: f64,
+}
+
+impl<'w> Engine<'w> {
+    fn new(workload: &'w Workload, fleet: &Fleet, config: &SimConfig) -> Engine<'w> {
+        let horizon = workload.end().index();
+        Engine {
+            workload,
+            servers: Servers::new(fleet, horizon, config.admission),
+            config: *config,
+            rng: SimRng::seed_from_u64(config.seed),
+            host: vec![None; workload.vms.len()],
+            departures: vec![Vec::new(); horizon + 1],
+            placement_seconds: 0.0,
+        }
+    }
+
+    fn depart(&mut self, now: Step) {
+        for id in std::mem::take(&mut self.departures[now.index()]) {
+            if let Some(s) = self.host[id.0 as usize].take() {
+                self.servers.remove(s, &self.workload.vms[id.0 as usize], now);
+            }
+        }
+    }
+
+    fn arrive(&mut self, vm: &Vm, decider: &mut Decider, metrics: &mut RunMetrics) -> Result<(), SimError> {
+        let view = VmView {
+            id: vm.id,
+            arrival: vm.arrival,
+            request: vm.request,
+            priority: vm.priority,
+        };
+        let clock = Instant::now();
+        let choice = self.decide(vm, &view, decider);
+        self.placement_seconds += clock.elapsed().as_secs_f64();
+        let chosen = match choice {
+            Some(s) if s.index() < self.servers.len() && self.servers.admits(s.index(), vm.request) => Some(s),
+            Some(s) => {
+                return Err(SimError::InadmissibleChoice {
+                    policy: decider.name(),
+                    server: s.0,
+                    vm: vm.id.0,
+                })
+            }
+            None if vm.priority == Priority::OnDemand => spot::make_room(self, vm, metrics),
+            None => None,
+        };
+        match chosen {
+            Some(s) => {
+                self.servers.place(s, vm, vm.arrival);
+                self.host[vm.id.0 as usize] = Some(s);
+                self.departures[vm.departure.index()].push(vm.id);
+                metrics.placed += 1;
+            }
+            None => {
+                metrics.rejections += 1;
+                metrics.rejected_spot += u64::from(vm.priority == Priority::Spot);
+            }
+        }
+        Ok(())
+    }
+
+    fn decide(&mut self, vm: &Vm, view: &VmView, decider: &mut Decider) -> Option<ServerId> {
+        let fleet = FleetView {
+            servers: &self.servers,
+            now: vm.arrival,
+        };
+        match decider {
+            Decider::Online(p) => p.place(view, &fleet, &mut self.rng),
+            Decider::Hindsight(p) => {
+                let future = Hindsight {
+                    servers: &self.servers,
+                    vm,
+                };
+                p.place(view, &fleet, &future, &mut self.rng)
+            }
+        }
+    }
+
+    /// Counts overloads, utilisation and peak-to-average at step `now`.
+    fn account(&self, now: Step, acc: &mut Accumulator) {
+        let threshold = self.config.overload_threshold;
+        let (mut active, mut util_sum, mut util_max) = (0u64, 0.0f64, 0.0f64);
+        for s in 0..self.servers.len() {
+            let vms = self.servers.residents[s].len() as u64;
+            if vms == 0 {
+                continue;
+            }
+            let cap = self.servers.capacity[s];
+            let load = self.servers.load(s, now);
+            let overloaded = load.cpu.0 > cap.cpu.0 * threshold || load.memory.0 > cap.memory.0;
+            active += 1;
+            acc.vm_steps += vms;
+            if overloaded {
+                acc.overloaded_server_steps += 1;
+                acc.overloaded_vm_steps += vms;
+            }
+            let util = if cap.cpu.0 > 0.0 { (load.cpu.0 / cap.cpu.0) as f64 } else { 0.0 };
+            util_sum += util;
+            util_max = util_max.max(util);
+        }
+        acc.active_server_steps += active;
+        acc.utilisation_sum += util_sum;
+        if active > 0 && util_sum > 0.0 {
+            acc.par_sum += util_max / (util_sum / active as f64);
+            acc.par_steps += 1;
+        }
+    }
+}

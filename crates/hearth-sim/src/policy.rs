@@ -1,0 +1,53 @@
+//! The interface between the engine and a placement algorithm. It lives in
+//! the simulator (which calls it) and is re-exported by hearth-place (which
+//! implements it), so dependencies point one way: place → sim.
+
+use crate::fleet::ServerId;
+use crate::hindsight::Hindsight;
+use crate::view::{FleetView, VmView};
+use rand_chacha::ChaCha8Rng;
+
+/// The run's random number generator, seeded from the run's seed.
+pub type SimRng = ChaCha8Rng;
+
+/// A placement algorithm that sees only the past and present.
+pub trait Policy {
+    fn name(&self) -> String;
+
+    /// A server that admits the VM, or `None` when no server does.
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId>;
+
+    /// Called before each run so that one value can serve many runs.
+    fn reset(&mut self) {}
+}
+
+/// A placement algorithm that is also shown the future (the hindsight teacher).
+pub trait HindsightPolicy {
+    fn name(&self) -> String;
+
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, future: &Hindsight, rng: &mut SimRng) -> Option<ServerId>;
+
+    fn reset(&mut self) {}
+}
+
+/// Either kind of policy, as the engine runs it.
+pub enum Decider<'p> {
+    Online(&'p mut dyn Policy),
+    Hindsight(&'p mut dyn HindsightPolicy),
+}
+
+impl Decider<'_> {
+    pub fn name(&self) -> String {
+        match self {
+            Decider::Online(p) => p.name(),
+            Decider::Hindsight(p) => p.name(),
+        }
+    }
+
+    pub(crate) fn reset(&mut self) {
+        match self {
+            Decider::Online(p) => p.reset(),
+            Decider::Hindsight(p) => p.reset(),
+        }
+    }
+}

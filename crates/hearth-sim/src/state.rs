@@ -1,0 +1,114 @@
+//! The engine's state of every server. It holds each server's full load
+//! timeline, future included (the engine holds the trace, so placing a VM
+//! adds its whole usage series at once). Policies never see this type: they
+//! get a [`crate::FleetView`] of the past and present only.
+
+use crate::admission::Admission;
+use crate::fleet::{Fleet, ServerId};
+use hearth_trace::{Resources, Step, Vm, VmId};
+
+pub(crate) struct Servers {
+    pub capacity: Vec<Resources>,
+    /// Steps in each timeline: one past the workload's last departure.
+    pub horizon: usize,
+    /// Server-major load timelines: `cpu[s * horizon + t]`.
+    pub cpu: Vec<f32>,
+    pub memory: Vec<f32>,
+    /// Usage as observed now: resident VMs' usage at the previous step plus
+    /// the requests of VMs placed during the current step.
+    pub observed: Vec<Resources>,
+    /// Sum of resident VMs' requests.
+    pub committed: Vec<Resources>,
+    pub residents: Vec<Vec<VmId>>,
+    pub last_placement: Vec<Option<Step>>,
+    pub admission: Admission,
+}
+
+impl Servers {
+    pub fn new(fleet: &Fleet, horizon: usize, admission: Admission) -> Servers {
+        let n = fleet.capacities.len();
+        Servers {
+            capacity: fleet.capacities.clone(),
+            horizon,
+            cpu: vec![0.0; n * horizon],
+            memory: vec![0.0; n * horizon],
+            observed: vec![Resources::default(); n],
+            committed: vec![Resources::default(); n],
+            residents: vec![Vec::new(); n],
+            last_placement: vec![None; n],
+            admission,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.capacity.len()
+    }
+
+    #[inline]
+    pub fn admits(&self, s: usize, request: Resources) -> bool {
+        self.admission
+            .admits(self.capacity[s], self.observed[s], self.committed[s], request)
+    }
+
+    /// Adds the VM to server `s` at step `now`: its request to what is
+    /// observed and committed, its whole usage series to the timeline.
+    pub fn place(&mut self, s: ServerId, vm: &Vm, now: Step) {
+        let i = s.index();
+        self.observed[i] += vm.request;
+        self.committed[i] += vm.request;
+        self.residents[i].push(vm.id);
+        self.last_placement[i] = Some(now);
+        let base = i * self.horizon + vm.arrival.index();
+        add_series(&mut self.cpu[base..], &vm.usage.cpu, 1.0);
+        add_series(&mut self.memory[base..], &vm.usage.memory, 1.0);
+    }
+
+    /// Removes a VM at step `now` (departure or eviction): what it is
+    /// observed to use now, its request, and its usage from `now` on.
+    pub fn remove(&mut self, s: ServerId, vm: &Vm, now: Step) {
+        let i = s.index();
+        let seen = observed_contribution(vm, now);
+        self.observed[i] -= seen;
+        self.committed[i] -= vm.request;
+        if let Some(pos) = self.residents[i].iter().position(|&v| v == vm.id) {
+            self.residents[i].swap_remove(pos);
+        }
+        if now < vm.departure {
+            let from = (now.0 - vm.arrival.0) as usize;
+            let base = i * self.horizon + now.index();
+            add_series(&mut self.cpu[base..], &vm.usage.cpu[from..], -1.0);
+            add_series(&mut self.memory[base..], &vm.usage.memory[from..], -1.0);
+        }
+    }
+
+    /// After accounting step `now`, what is observed is that step's load.
+    pub fn observe(&mut self, now: Step) {
+        for s in 0..self.len() {
+            let k = s * self.horizon + now.index();
+            self.observed[s] = Resources::new(self.cpu[k].max(0.0), self.memory[k].max(0.0));
+        }
+    }
+
+    #[inline]
+    pub fn load(&self, s: usize, t: Step) -> Resources {
+        let k = s * self.horizon + t.index();
+        Resources::new(self.cpu[k], self.memory[k])
+    }
+}
+
+/// What a resident VM adds to its server's observed usage at step `now`:
+/// its request if it arrived this step (nothing of it has been seen yet),
+/// else its usage at the previous step.
+pub(crate) fn observed_contribution(vm: &Vm, now: Step) -> Resources {
+    if vm.arrival >= now {
+        vm.request
+    } else {
+        vm.usage_at(Step(now.0 - 1))
+    }
+}
+
+fn add_series(dst: &mut [f32], src: &[f32], sign: f32) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d += sign * s;
+    }
+}
