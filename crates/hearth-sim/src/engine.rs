@@ -37,13 +37,14 @@ impl Default for SimConfig {
 /// Simulates the workload on the fleet under one policy. Deterministic: the
 /// same workload, fleet, config and policy give bit-identical metrics
 /// (timings aside).
-pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, mut decider: Decider) -> Result<RunMetrics, SimError> {
+pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, decider: &mut Decider) -> Result<RunMetrics, SimError> {
     let started = Instant::now();
     decider.reset();
     let mut sim = Engine::new(workload, fleet, config);
     let mut metrics = RunMetrics {
         policy: decider.name(),
         servers: fleet.capacities.len(),
+        assignment: vec![None; workload.vms.len()],
         ..Default::default()
     };
     let mut acc = Accumulator::default();
@@ -52,10 +53,11 @@ pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, mut decider: 
         let now = Step(t);
         sim.depart(now);
         while next < workload.vms.len() && workload.vms[next].arrival == now {
-            sim.arrive(&workload.vms[next], &mut decider, &mut metrics)?;
+            sim.arrive(&workload.vms[next], decider, &mut metrics)?;
             next += 1;
         }
         sim.account(now, &mut acc);
+        metrics.step_load.push(sim.servers.total_load(now));
         sim.servers.observe(now);
     }
     acc.finish(&mut metrics);
@@ -127,6 +129,7 @@ impl<'w> Engine<'w> {
                 self.servers.place(s, vm, vm.arrival);
                 self.host[vm.id.0 as usize] = Some(s);
                 self.departures[vm.departure.index()].push(vm.id);
+                metrics.assignment[vm.id.0 as usize] = Some(s);
                 metrics.placed += 1;
             }
             None => {

@@ -44,6 +44,12 @@ pub struct RunMetrics {
     pub wall_seconds: f64,
     #[serde(skip)]
     pub eviction_log: Vec<Eviction>,
+    /// Where each VM was placed (by VM id), `None` if rejected.
+    #[serde(skip)]
+    pub assignment: Vec<Option<ServerId>>,
+    /// Load summed over all servers at each step.
+    #[serde(skip)]
+    pub step_load: Vec<hearth_trace::Resources>,
 }
 
 /// Running sums from which the rates are computed at the end.

@@ -31,12 +31,12 @@ pub trait HindsightPolicy {
 }
 
 /// Either kind of policy, as the engine runs it.
-pub enum Decider<'p> {
-    Online(&'p mut dyn Policy),
-    Hindsight(&'p mut dyn HindsightPolicy),
+pub enum Decider {
+    Online(Box<dyn Policy>),
+    Hindsight(Box<dyn HindsightPolicy>),
 }
 
-impl Decider<'_> {
+impl Decider {
     pub fn name(&self) -> String {
         match self {
             Decider::Online(p) => p.name(),

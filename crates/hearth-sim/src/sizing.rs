@@ -55,7 +55,7 @@ pub fn servers_needed(
     spec: &FleetSpec,
     config: &SimConfig,
     opts: &SizingOptions,
-    decider: &mut dyn FnMut() -> Decider<'static>,
+    decider: &mut dyn FnMut() -> Decider,
 ) -> Result<Sizing, SimError> {
     let mut search = Search {
         workload,
@@ -84,7 +84,7 @@ struct Search<'a> {
     spec: &'a FleetSpec,
     config: &'a SimConfig,
     opts: &'a SizingOptions,
-    decider: &'a mut dyn FnMut() -> Decider<'static>,
+    decider: &'a mut dyn FnMut() -> Decider,
     runs: BTreeMap<usize, RunMetrics>,
 }
 
@@ -92,7 +92,7 @@ impl Search<'_> {
     fn meets(&mut self, n: usize) -> Result<bool, SimError> {
         if !self.runs.contains_key(&n) {
             let fleet = self.spec.build(n);
-            let m = run(self.workload, &fleet, self.config, (self.decider)())?;
+            let m = run(self.workload, &fleet, self.config, &mut (self.decider)())?;
             self.runs.insert(n, m);
         }
         let m = &self.runs[&n];

@@ -89,6 +89,10 @@ impl Servers {
         }
     }
 
+    pub fn total_load(&self, t: Step) -> Resources {
+        (0..self.len()).fold(Resources::default(), |acc, s| acc + self.load(s, t))
+    }
+
     #[inline]
     pub fn load(&self, s: usize, t: Step) -> Resources {
         let k = s * self.horizon + t.index();

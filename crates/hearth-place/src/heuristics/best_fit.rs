@@ -1,0 +1,20 @@
+use crate::sample::{best_by, headroom_after};
+use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
+
+/// The admissible server left with the least headroom (CPU plus memory, as
+/// fractions of its limit) once the VM is on it: packs servers tight.
+#[derive(Debug, Default)]
+pub struct BestFit;
+
+impl Policy for BestFit {
+    fn name(&self) -> String {
+        "best-fit".into()
+    }
+
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
+        best_by(vm, fleet, |s| {
+            let (cpu, mem) = headroom_after(s, vm, fleet);
+            -(cpu + mem)
+        })
+    }
+}

@@ -1,0 +1,20 @@
+use crate::sample::{best_by, headroom_after};
+use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
+
+/// The admissible server left with the most headroom once the VM is on it:
+/// spreads load.
+#[derive(Debug, Default)]
+pub struct WorstFit;
+
+impl Policy for WorstFit {
+    fn name(&self) -> String {
+        "worst-fit".into()
+    }
+
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
+        best_by(vm, fleet, |s| {
+            let (cpu, mem) = headroom_after(s, vm, fleet);
+            cpu + mem
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! Sampling servers that admit a VM without scanning the whole fleet: draw
+//! at random and keep the admissible ones, falling back to a full scan only
+//! when admissible servers are rare. Both phases pick uniformly among the
+//! admissible servers, so the fallback does not bias the choice.
+
+use hearth_sim::{FleetView, ServerId, SimRng, VmView};
+use rand::Rng;
+
+/// Random draws per wanted server before falling back to a scan.
+const DRAWS_PER_PICK: usize = 8;
+
+/// Up to `k` distinct servers that admit the VM, uniformly at random, in
+/// the order drawn. Fewer only when fewer than `k` admit it.
+pub fn sample_admissible(k: usize, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Vec<ServerId> {
+    let n = fleet.len();
+    let mut picked: Vec<ServerId> = Vec::with_capacity(k);
+    if n == 0 || k == 0 {
+        return picked;
+    }
+    for _ in 0..DRAWS_PER_PICK * k + 16 {
+        let s = ServerId(rng.random_range(0..n as u32));
+        if fleet.admits(s, vm) && !picked.contains(&s) {
+            picked.push(s);
+            if picked.len() == k {
+                return picked;
+            }
+        }
+    }
+    let mut rest: Vec<ServerId> = fleet.ids().filter(|s| fleet.admits(*s, vm) && !picked.contains(s)).collect();
+    while picked.len() < k && !rest.is_empty() {
+        let i = rng.random_range(0..rest.len());
+        picked.push(rest.swap_remove(i));
+    }
+    picked
+}
+
+/// The admissible server with the highest score (ties: lowest id), by full scan.
+pub fn best_by<F: FnMut(ServerId) -> f64>(vm: &VmView, fleet: &FleetView, mut score: F) -> Option<ServerId> {
+    let mut best: Option<(ServerId, f64)> = None;
+    for s in fleet.ids() {
+        if !fleet.admits(s, vm) {
+            continue;
+        }
+        let x = score(s);
+        if best.is_none_or(|(_, b)| x > b) {
+            best = Some((s, x));
+        }
+    }
+    best.map(|(s, _)| s)
+}
+
+/// Per-resource headroom left on a server by the admission test after
+/// placing the VM, as fractions of the server's limit: (cpu, memory).
+pub fn headroom_after(s: ServerId, vm: &VmView, fleet: &FleetView) -> (f64, f64) {
+    let (counted, limit) = fleet.admission_load(s);
+    let frac = |used: f32, req: f32, cap: f32| if cap > 0.0 { ((cap - used - req) / cap) as f64 } else { 0.0 };
+    (
+        frac(counted.cpu.0, vm.request.cpu.0, limit.cpu.0),
+        frac(counted.memory.0, vm.request.memory.0, limit.memory.0),
+    )
+}
