@@ -1,0 +1,297 @@
+//! `hearth compare`: servers needed by each policy on one workload.
+
+use crate::fleet_args::FleetArgs;
+use crate::output::{progress, write_csv, write_json};
+use crate::policies::decider;
+use crate::samples::{DefaultWorkload, SampleUsage};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use hearth_sim::{servers_needed, Admission, FleetSpec, Sizing, SizingOptions};
+use hearth_trace::{read_workload, summarize, Workload};
+use serde::Serialize;
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Workload file (from `hearth trace import|compose|stagger`); default: composed from the shipped samples.
+    #[arg(long)]
+    pub workload: Option<PathBuf>,
+    /// Usage trace of the default workload.
+    #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
+    pub sample_usage: SampleUsage,
+    /// Policies, comma-separated (default: the seven heuristics). `power-of-K` takes any K.
+    #[arg(long, value_delimiter = ',')]
+    pub policies: Option<Vec<String>>,
+    /// Highest acceptable overload rate (fraction of active server-steps).
+    #[arg(long, default_value_t = 0.01)]
+    pub overload_limit: f64,
+    /// Seed of the runs (and of the default workload's composition).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Run seeds seed..seed+N and report the spread.
+    #[arg(long, default_value_t = 1)]
+    pub seeds: u64,
+    /// Largest fleet the search tries (default: twice the peak number of VMs alive).
+    #[arg(long)]
+    pub max_servers: Option<usize>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Write results as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write results as CSV here.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Model file for learned policies.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Serialize, Clone)]
+struct PolicyResult {
+    policy: String,
+    admission: String,
+    servers_needed: Option<usize>,
+    reason: Option<String>,
+    overload_rate: f64,
+    vm_overload_rate: f64,
+    peak_to_average: f64,
+    utilisation: f64,
+    rejections: u64,
+    evictions: u64,
+    servers_used: usize,
+    decisions_per_second: f64,
+    seeds: Vec<u64>,
+    servers_needed_by_seed: Vec<Option<usize>>,
+    search_runs: usize,
+}
+
+struct Job {
+    admission: Admission,
+    policy: String,
+    seed: u64,
+}
+
+pub fn run(args: CompareArgs) -> Result<()> {
+    if !(0.0..1.0).contains(&args.overload_limit) {
+        bail!("--overload-limit must be within [0, 1), e.g. 0.01 for 1%");
+    }
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    let (workload, source) = load_workload(&args)?;
+    let spec = args.fleet.spec()?;
+    let policies = args
+        .policies
+        .clone()
+        .unwrap_or_else(|| hearth_place::HEURISTICS.iter().map(|s| s.to_string()).collect());
+    for p in &policies {
+        decider(p, args.model.as_deref())?; // fail on a bad name before any work
+    }
+    let jobs = jobs(&args, &policies)?;
+    eprintln!("workload: {source}");
+    eprintln!("fleet: {}; overload limit {}%", args.fleet.describe(), args.overload_limit * 100.0);
+    let sizings = size_all(&args, &workload, &spec, &jobs)?;
+    let results = collect(&jobs, sizings, args.seeds as usize);
+    print_table(&results, args.overload_limit);
+    write_outputs(&args, &workload, &source, &spec, &results)
+}
+
+fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
+    match &args.workload {
+        Some(path) => {
+            let w = read_workload(path).with_context(|| format!("reading workload {}", path.display()))?;
+            Ok((w, path.display().to_string()))
+        }
+        None => {
+            let d = DefaultWorkload::new(args.sample_usage, args.seed);
+            Ok((d.build()?, d.describe()))
+        }
+    }
+}
+
+fn jobs(args: &CompareArgs, policies: &[String]) -> Result<Vec<Job>> {
+    let mut jobs = Vec::new();
+    for admission in args.fleet.admissions()? {
+        for p in policies {
+            for seed in args.seed..args.seed + args.seeds {
+                jobs.push(Job { admission, policy: p.clone(), seed });
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+/// Sizes every job, two at a time (one per core), in job order.
+fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) -> Result<Vec<Sizing>> {
+    let bar = progress(jobs.len() as u64, "sizing");
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<Result<Sizing>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let opts = SizingOptions {
+        overload_limit: args.overload_limit,
+        max_servers: args.max_servers,
+        ..Default::default()
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                bar.set_message(format!("{} ({})", job.policy, job.admission.name()));
+                let result = size_one(args, w, spec, job, &opts);
+                done.lock().expect("no worker panicked")[i] = Some(result);
+                bar.inc(1);
+            });
+        }
+    });
+    bar.finish_and_clear();
+    done.into_inner().expect("no worker panicked").into_iter().map(|r| r.expect("every job ran")).collect()
+}
+
+fn size_one(args: &CompareArgs, w: &Workload, spec: &FleetSpec, job: &Job, opts: &SizingOptions) -> Result<Sizing> {
+    let config = args.fleet.config(job.admission, job.seed)?;
+    let model = args.model.as_deref();
+    let mut make = || decider(&job.policy, model).expect("checked before the search");
+    servers_needed(w, spec, &config, opts, &mut make).with_context(|| format!("sizing {}", job.policy))
+}
+
+/// One result per (admission, policy): the median over seeds, with the
+/// metrics of the seed that gave it.
+fn collect(jobs: &[Job], sizings: Vec<Sizing>, seeds: usize) -> Vec<PolicyResult> {
+    jobs.chunks(seeds)
+        .zip(sizings.chunks(seeds))
+        .map(|(js, ss)| {
+            let by_seed: Vec<Option<usize>> = ss.iter().map(|s| s.servers_needed).collect();
+            let pick = median_index(&by_seed);
+            let s = &ss[pick];
+            let m = &s.metrics;
+            PolicyResult {
+                policy: js[0].policy.clone(),
+                admission: js[0].admission.name().to_string(),
+                servers_needed: s.servers_needed,
+                reason: s.reason.clone(),
+                overload_rate: m.overload_rate,
+                vm_overload_rate: m.vm_overload_rate,
+                peak_to_average: m.peak_to_average,
+                utilisation: m.utilisation,
+                rejections: m.rejections,
+                evictions: m.evictions,
+                servers_used: m.servers_used,
+                decisions_per_second: m.decisions_per_second,
+                seeds: js.iter().map(|j| j.seed).collect(),
+                servers_needed_by_seed: by_seed,
+                search_runs: ss.iter().map(|s| s.runs).sum(),
+            }
+        })
+        .collect()
+}
+
+/// Index of the median answer; an unattainable seed counts as the largest.
+fn median_index(by_seed: &[Option<usize>]) -> usize {
+    let mut order: Vec<usize> = (0..by_seed.len()).collect();
+    order.sort_by_key(|&i| by_seed[i].unwrap_or(usize::MAX));
+    order[(order.len() - 1) / 2]
+}
+
+fn spread(r: &PolicyResult) -> String {
+    let Some(n) = r.servers_needed else { return "none".into() };
+    let known: Vec<usize> = r.servers_needed_by_seed.iter().flatten().copied().collect();
+    let (lo, hi) = (known.iter().min(), known.iter().max());
+    match (lo, hi) {
+        (Some(lo), Some(hi)) if lo != hi || known.len() < r.seeds.len() => {
+            let all = known.len() == r.seeds.len();
+            format!("{n} ({lo}–{hi}{})", if all { "" } else { ", some none" })
+        }
+        _ => n.to_string(),
+    }
+}
+
+fn print_table(results: &[PolicyResult], limit: f64) {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "policy", "admission", "servers needed", "overload %", "VM-step overload %", "peak/avg", "utilisation %", "rejections", "decisions/s",
+    ]);
+    for r in results {
+        t.add_row(vec![
+            r.policy.clone(),
+            r.admission.clone(),
+            spread(r),
+            format!("{:.2}", r.overload_rate * 100.0),
+            format!("{:.2}", r.vm_overload_rate * 100.0),
+            format!("{:.2}", r.peak_to_average),
+            format!("{:.1}", r.utilisation * 100.0),
+            r.rejections.to_string(),
+            format!("{:.0}", r.decisions_per_second),
+        ]);
+    }
+    println!("{t}");
+    println!("servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes", limit * 100.0);
+    for r in results.iter().filter(|r| r.servers_needed.is_none()) {
+        println!("  {} ({}): no fleet size meets the limit: {}", r.policy, r.admission, r.reason.as_deref().unwrap_or("?"));
+    }
+}
+
+fn write_outputs(args: &CompareArgs, w: &Workload, source: &str, spec: &FleetSpec, results: &[PolicyResult]) -> Result<()> {
+    if let Some(path) = &args.json {
+        let s = summarize(w);
+        let doc = json!({
+            "workload": {
+                "source": source,
+                "vms": s.vms,
+                "spot_vms": s.spot_vms,
+                "step_seconds": s.step_seconds,
+                "span_hours": s.span_hours,
+                "peak_vms_alive": s.peak_vms_alive,
+                "provenance": w.provenance,
+            },
+            "fleet": spec_json(spec),
+            "overload_limit": args.overload_limit,
+            "overload_threshold": args.fleet.overload_threshold,
+            "seed": args.seed,
+            "seeds": args.seeds,
+            "results": results,
+        });
+        write_json(path, &doc)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.csv {
+        write_csv(path, &CSV_HEADER, &results.iter().map(csv_row).collect::<Vec<_>>())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn spec_json(spec: &FleetSpec) -> serde_json::Value {
+    match spec {
+        FleetSpec::Homogeneous { capacity } => json!({"kind": "homogeneous", "cores": capacity.cpu.0, "memory_gib": capacity.memory.0}),
+        FleetSpec::Nodes { nodes } => json!({"kind": "node-list", "nodes": nodes.len()}),
+    }
+}
+
+const CSV_HEADER: [&str; 12] = [
+    "policy", "admission", "servers_needed", "overload_rate", "vm_overload_rate", "peak_to_average", "utilisation", "rejections",
+    "evictions", "decisions_per_second", "servers_needed_by_seed", "reason",
+];
+
+fn csv_row(r: &PolicyResult) -> Vec<String> {
+    let opt = |x: Option<usize>| x.map_or(String::new(), |n| n.to_string());
+    vec![
+        r.policy.clone(),
+        r.admission.clone(),
+        opt(r.servers_needed),
+        r.overload_rate.to_string(),
+        r.vm_overload_rate.to_string(),
+        r.peak_to_average.to_string(),
+        r.utilisation.to_string(),
+        r.rejections.to_string(),
+        r.evictions.to_string(),
+        r.decisions_per_second.to_string(),
+        r.servers_needed_by_seed.iter().map(|x| opt(*x)).collect::<Vec<_>>().join(" "),
+        r.reason.clone().unwrap_or_default(),
+    ]
+}
