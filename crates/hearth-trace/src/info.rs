@@ -99,7 +99,11 @@ pub fn summarize(w: &Workload) -> Summary {
     let first = w.vms.iter().map(|vm| vm.arrival.0).min().unwrap_or(0);
     let end = w.vms.iter().map(|vm| vm.departure.0).max().unwrap_or(0).max(first);
     let span_steps = end - first;
-    let vm_steps: u64 = w.vms.iter().map(|vm| vm.departure.0.saturating_sub(vm.arrival.0) as u64).sum();
+    let vm_steps: u64 = w
+        .vms
+        .iter()
+        .map(|vm| vm.departure.0.saturating_sub(vm.arrival.0) as u64)
+        .sum();
 
     // Peak concurrency: the count only rises at arrivals, so it peaks at an
     // arrival step; VMs departing at a step are gone at that step.
@@ -127,8 +131,11 @@ pub fn summarize(w: &Workload) -> Summary {
 
     let mut cpu_req: Vec<f64> = w.vms.iter().map(|vm| vm.request.cpu.0 as f64).collect();
     let mut mem_req: Vec<f64> = w.vms.iter().map(|vm| vm.request.memory.0 as f64).collect();
-    let mut lifetimes: Vec<f64> =
-        w.vms.iter().map(|vm| vm.departure.0.saturating_sub(vm.arrival.0) as f64).collect();
+    let mut lifetimes: Vec<f64> = w
+        .vms
+        .iter()
+        .map(|vm| vm.departure.0.saturating_sub(vm.arrival.0) as f64)
+        .collect();
     let mut utilisation: Vec<f64> = w
         .vms
         .iter()
@@ -162,7 +169,11 @@ pub fn summarize(w: &Workload) -> Summary {
         vms_without_cpu_request,
         cpu_usage_peak_cores,
         cpu_usage_peak_step: Step(cpu_usage_peak_step),
-        cpu_usage_mean_cores: if span_steps > 0 { total_cpu / span_steps as f64 } else { 0.0 },
+        cpu_usage_mean_cores: if span_steps > 0 {
+            total_cpu / span_steps as f64
+        } else {
+            0.0
+        },
         provenance: w.provenance.clone(),
     }
 }
@@ -284,14 +295,20 @@ impl fmt::Display for Summary {
             }
         }
         if self.vms_without_cpu_request > 0 {
+            let (noun, verb) = if self.vms_without_cpu_request == 1 {
+                ("VM", "is")
+            } else {
+                ("VMs", "are")
+            };
             writeln!(
                 f,
-                "({} VMs without a CPU request are left out of the utilisation)",
+                "({} {noun} without a CPU request {verb} left out of the utilisation)",
                 self.vms_without_cpu_request
             )?;
         }
         writeln!(f)?;
-        writeln!(f, "provenance ({} steps)", self.provenance.steps.len())?;
+        let n = self.provenance.steps.len();
+        writeln!(f, "provenance ({n} step{})", if n == 1 { "" } else { "s" })?;
         for step in &self.provenance.steps {
             let line = serde_json::to_string(step).unwrap_or_else(|e| format!("<unprintable: {e}>"));
             writeln!(f, "  {line}")?;

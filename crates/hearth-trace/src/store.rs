@@ -121,7 +121,10 @@ pub fn write_workload(path: &Path, w: &Workload) -> Result<()> {
     w.validate()
         .map_err(|e| TraceError::file(&name, format!("refusing to write an invalid workload: {e}")))?;
     if w.step_seconds == 0 {
-        return Err(TraceError::file(&name, "refusing to write a workload with a step of 0 seconds"));
+        return Err(TraceError::file(
+            &name,
+            "refusing to write a workload with a step of 0 seconds",
+        ));
     }
     let file_name = path
         .file_name()
@@ -139,7 +142,10 @@ pub fn write_workload(path: &Path, w: &Workload) -> Result<()> {
 
     let result = write_to_temp(&tmp, w, &name).and_then(|()| {
         fs::rename(&tmp, path).map_err(|e| {
-            TraceError::file(&name, format!("cannot rename temporary file {} over it: {e}", tmp.display()))
+            TraceError::file(
+                &name,
+                format!("cannot rename temporary file {} over it: {e}", tmp.display()),
+            )
         })
     });
     match result {
@@ -165,9 +171,8 @@ fn sync_dir(dir: &Path) {
 }
 
 fn write_to_temp(tmp: &Path, w: &Workload, name: &str) -> Result<()> {
-    let file = File::create(tmp).map_err(|e| {
-        TraceError::file(name, format!("cannot create temporary file {}: {e}", tmp.display()))
-    })?;
+    let file = File::create(tmp)
+        .map_err(|e| TraceError::file(name, format!("cannot create temporary file {}: {e}", tmp.display())))?;
     let pq = |e: parquet::errors::ParquetError| TraceError::file(name, format!("writing Parquet: {e}"));
 
     let provenance = serde_json::to_string(&w.provenance)
@@ -249,14 +254,20 @@ pub fn read_workload(path: &Path) -> Result<Workload> {
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("unknown failure");
-            Err(TraceError::file(&name, format!("corrupted Parquet file: the decoder failed: {what}")))
+            Err(TraceError::file(
+                &name,
+                format!("corrupted Parquet file: the decoder failed: {what}"),
+            ))
         }
     }
 }
 
 fn read_from(file: File, name: &str) -> Result<Workload> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
-        TraceError::file(name, format!("not a Parquet file, or a truncated or corrupted one: {e}"))
+        TraceError::file(
+            name,
+            format!("not a Parquet file, or a truncated or corrupted one: {e}"),
+        )
     })?;
 
     // Metadata.
@@ -293,21 +304,31 @@ fn read_from(file: File, name: &str) -> Result<Workload> {
         .ok()
         .filter(|&s: &u32| s > 0)
         .ok_or_else(|| {
-            TraceError::file(name, format!("metadata `{KEY_STEP_SECONDS}` is not a positive whole number"))
+            TraceError::file(
+                name,
+                format!("metadata `{KEY_STEP_SECONDS}` is not a positive whole number"),
+            )
         })?;
     let observed_from: u32 = meta(KEY_OBSERVED_FROM)?.trim().parse().map_err(|_| {
-        TraceError::file(name, format!("metadata `{KEY_OBSERVED_FROM}` is not a non-negative whole number"))
+        TraceError::file(
+            name,
+            format!("metadata `{KEY_OBSERVED_FROM}` is not a non-negative whole number"),
+        )
     })?;
-    let provenance: Provenance = serde_json::from_str(meta(KEY_PROVENANCE)?)
-        .map_err(|e| TraceError::file(name, format!("metadata `{KEY_PROVENANCE}` is not valid provenance JSON: {e}")))?;
+    let provenance: Provenance = serde_json::from_str(meta(KEY_PROVENANCE)?).map_err(|e| {
+        TraceError::file(
+            name,
+            format!("metadata `{KEY_PROVENANCE}` is not valid provenance JSON: {e}"),
+        )
+    })?;
 
     // Columns: each must be present at the top level with the right type.
     let arrow_schema = builder.schema().clone();
     let mut roots = Vec::with_capacity(COLUMNS.len());
     for col in COLUMNS {
-        let (i, field) = arrow_schema.column_with_name(col).ok_or_else(|| {
-            TraceError::file(name, format!("not a hearth workload: column `{col}` is missing"))
-        })?;
+        let (i, field) = arrow_schema
+            .column_with_name(col)
+            .ok_or_else(|| TraceError::file(name, format!("not a hearth workload: column `{col}` is missing")))?;
         check_type(col, field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
         roots.push(i);
     }
@@ -414,7 +435,10 @@ fn usage_lists<'a>(
     } else if let Some(l) = array.as_list_opt::<i64>() {
         split(l, col, base)
     } else {
-        Err(format!("column `{col}` has type {}, expected List<Float32>", array.data_type()))
+        Err(format!(
+            "column `{col}` has type {}, expected List<Float32>",
+            array.data_type()
+        ))
     }
 }
 
@@ -443,7 +467,10 @@ fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::res
     } else if let Some(s) = prio_array.as_string_opt::<i64>() {
         parse_priorities(s.iter(), base)?
     } else {
-        return Err(format!("column `{COL_PRIORITY}` has type {}, expected Utf8", prio_array.data_type()));
+        return Err(format!(
+            "column `{COL_PRIORITY}` has type {}, expected Utf8",
+            prio_array.data_type()
+        ));
     };
     let (cpu_off, cpu_vals) = usage_lists(column(batch, COL_CPU_USAGE)?, COL_CPU_USAGE, base)?;
     let (mem_off, mem_vals) = usage_lists(column(batch, COL_MEMORY_USAGE)?, COL_MEMORY_USAGE, base)?;

@@ -65,10 +65,31 @@ fn vm(arrival: u32, cpu_req: f32, mem_req: f32, priority: Priority, cpu: Vec<f32
 
 fn sample() -> Workload {
     let vms = vec![
-        vm(5, 2.0, 4.0, Priority::OnDemand, vec![0.1, 1.0 / 3.0, 1.999_999_9], vec![1.5, 1.25, 3.75]),
-        vm(2, 0.5, 0.25, Priority::Spot, vec![f32::MIN_POSITIVE, 1e-45], vec![0.0, -0.0]),
+        vm(
+            5,
+            2.0,
+            4.0,
+            Priority::OnDemand,
+            vec![0.1, 1.0 / 3.0, 1.999_999_9],
+            vec![1.5, 1.25, 3.75],
+        ),
+        vm(
+            2,
+            0.5,
+            0.25,
+            Priority::Spot,
+            vec![f32::MIN_POSITIVE, 1e-45],
+            vec![0.0, -0.0],
+        ),
         vm(2, 0.0, 0.0, Priority::OnDemand, vec![0.0], vec![0.0]),
-        vm(9, 1e-30, 1e30, Priority::Spot, vec![3.4e38, 7.0, 0.125, 9.5], vec![1e30, 2e-38, 1.0, 1.0]),
+        vm(
+            9,
+            1e-30,
+            1e30,
+            Priority::Spot,
+            vec![3.4e38, 7.0, 0.125, 9.5],
+            vec![1e30, 2e-38, 1.0, 1.0],
+        ),
         vm(7, 96.0, 768.0, Priority::Spot, vec![95.99; 6], vec![700.0; 6]),
     ];
     let provenance = Provenance {
@@ -77,7 +98,10 @@ fn sample() -> Workload {
                 .with("format", "bitbrains")
                 .with("files", serde_json::json!(["a.csv", "b.csv.gz"]))
                 .with("skipped_rows", 3),
-            ProvenanceStep::new("compose").with("seed", 42).with("scale", 1.5).with("note", "ünïcode \"quoted\""),
+            ProvenanceStep::new("compose")
+                .with("seed", 42)
+                .with("scale", 1.5)
+                .with("note", "ünïcode \"quoted\""),
         ],
     };
     let mut w = Workload::new(300, vms, provenance).unwrap();
@@ -100,7 +124,12 @@ fn assert_identical(a: &Workload, b: &Workload) {
         assert_eq!(x.request.cpu.0.to_bits(), y.request.cpu.0.to_bits());
         assert_eq!(x.request.memory.0.to_bits(), y.request.memory.0.to_bits());
         assert_eq!(bits(&x.usage.cpu), bits(&y.usage.cpu), "cpu usage of VM {}", x.id.0);
-        assert_eq!(bits(&x.usage.memory), bits(&y.usage.memory), "memory usage of VM {}", x.id.0);
+        assert_eq!(
+            bits(&x.usage.memory),
+            bits(&y.usage.memory),
+            "memory usage of VM {}",
+            x.id.0
+        );
     }
     assert_eq!(a, b);
 }
@@ -195,7 +224,11 @@ fn write_raw(path: &Path, columns: Vec<(&str, ArrayRef, bool)>, kv: Vec<(&str, &
     ));
     let batch = RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a, _)| a).collect()).unwrap();
     let props = WriterProperties::builder()
-        .set_key_value_metadata(Some(kv.into_iter().map(|(k, v)| KeyValue::new(k.into(), v.to_string())).collect()))
+        .set_key_value_metadata(Some(
+            kv.into_iter()
+                .map(|(k, v)| KeyValue::new(k.into(), v.to_string()))
+                .collect(),
+        ))
         .build();
     let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, Some(props)).unwrap();
     w.write(&batch).unwrap();
@@ -253,9 +286,21 @@ fn three_vms(edit: impl FnOnce(&mut Vec<(&'static str, ArrayRef, bool)>)) -> Vec
         ("departure_step", u32s(&[Some(1), Some(3), Some(2)]), false),
         ("cpu_request_cores", f32s(&[Some(1.0), Some(2.0), Some(0.5)]), false),
         ("memory_request_gib", f32s(&[Some(2.0), Some(4.0), Some(1.0)]), false),
-        ("priority", strs(&[Some("on-demand"), Some("spot"), Some("spot")]), false),
-        ("cpu_usage_cores", lists(&[vec![0.5], vec![1.0, 1.5], vec![0.25]]), false),
-        ("memory_usage_gib", lists(&[vec![1.0], vec![2.0, 3.0], vec![0.5]]), false),
+        (
+            "priority",
+            strs(&[Some("on-demand"), Some("spot"), Some("spot")]),
+            false,
+        ),
+        (
+            "cpu_usage_cores",
+            lists(&[vec![0.5], vec![1.0, 1.5], vec![0.25]]),
+            false,
+        ),
+        (
+            "memory_usage_gib",
+            lists(&[vec![1.0], vec![2.0, 3.0], vec![0.5]]),
+            false,
+        ),
     ];
     edit(&mut cols);
     cols
@@ -291,7 +336,10 @@ fn parquet_without_hearth_metadata_is_refused() {
     write_raw(&path, three_vms(|_| {}), vec![]);
     let e = err_text(&path);
     assert!(e.contains("plain.parquet"), "{e}");
-    assert!(e.contains("not a hearth workload") && e.contains("hearth.schema_version"), "{e}");
+    assert!(
+        e.contains("not a hearth workload") && e.contains("hearth.schema_version"),
+        "{e}"
+    );
 
     // Each key is required and named when missing.
     for missing in [KEY_STEP_SECONDS, KEY_OBSERVED_FROM, KEY_PROVENANCE] {
@@ -307,11 +355,17 @@ fn bad_metadata_values_are_named() {
     let dir = TempDir::new("badmeta");
     let path = dir.path("w.parquet");
     let with = |key: &'static str, value: &'static str| {
-        good_meta().into_iter().map(|(k, v)| if k == key { (k, value) } else { (k, v) }).collect::<Vec<_>>()
+        good_meta()
+            .into_iter()
+            .map(|(k, v)| if k == key { (k, value) } else { (k, v) })
+            .collect::<Vec<_>>()
     };
     write_raw(&path, three_vms(|_| {}), with(KEY_SCHEMA_VERSION, "2"));
     let e = err_text(&path);
-    assert!(e.contains("unsupported") && e.contains("\"2\"") && e.contains("version 1"), "{e}");
+    assert!(
+        e.contains("unsupported") && e.contains("\"2\"") && e.contains("version 1"),
+        "{e}"
+    );
 
     write_raw(&path, three_vms(|_| {}), with(KEY_STEP_SECONDS, "0"));
     assert!(err_text(&path).contains(KEY_STEP_SECONDS));
@@ -329,26 +383,48 @@ fn missing_or_mistyped_columns_are_named() {
     let e = err_text(&path);
     assert!(e.contains("column `priority` is missing"), "{e}");
 
-    write_raw(&path, three_vms(|c| set(c, "arrival_step", f32s(&[Some(0.0), Some(1.0), Some(1.0)]), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "arrival_step", f32s(&[Some(0.0), Some(1.0), Some(1.0)]), false)),
+        good_meta(),
+    );
     let e = err_text(&path);
-    assert!(e.contains("column `arrival_step` has type Float32, expected UInt32"), "{e}");
+    assert!(
+        e.contains("column `arrival_step` has type Float32, expected UInt32"),
+        "{e}"
+    );
 }
 
 #[test]
 fn null_and_invalid_values_name_column_and_row() {
     let dir = TempDir::new("nulls");
     let path = dir.path("w.parquet");
-    write_raw(&path, three_vms(|c| set(c, "cpu_request_cores", f32s(&[Some(1.0), None, Some(0.5)]), true)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "cpu_request_cores", f32s(&[Some(1.0), None, Some(0.5)]), true)),
+        good_meta(),
+    );
     let e = err_text(&path);
     assert!(e.contains("row 1") && e.contains("`cpu_request_cores` is null"), "{e}");
 
-    write_raw(&path, three_vms(|c| set(c, "priority", strs(&[Some("on-demand"), Some("spot"), None]), true)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "priority", strs(&[Some("on-demand"), Some("spot"), None]), true)),
+        good_meta(),
+    );
     let e = err_text(&path);
     assert!(e.contains("row 2") && e.contains("`priority` is null"), "{e}");
 
     write_raw(
         &path,
-        three_vms(|c| set(c, "priority", strs(&[Some("on-demand"), Some("spot"), Some("preemptible")]), false)),
+        three_vms(|c| {
+            set(
+                c,
+                "priority",
+                strs(&[Some("on-demand"), Some("spot"), Some("preemptible")]),
+                false,
+            )
+        }),
         good_meta(),
     );
     let e = err_text(&path);
@@ -364,9 +440,16 @@ fn null_and_invalid_values_name_column_and_row() {
     b.append(true);
     b.values().append_value(0.25);
     b.append(true);
-    write_raw(&path, three_vms(|c| set(c, "memory_usage_gib", Arc::new(b.finish()), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "memory_usage_gib", Arc::new(b.finish()), false)),
+        good_meta(),
+    );
     let e = err_text(&path);
-    assert!(e.contains("row 1") && e.contains("`memory_usage_gib` holds a null element"), "{e}");
+    assert!(
+        e.contains("row 1") && e.contains("`memory_usage_gib` holds a null element"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -374,18 +457,44 @@ fn vm_invariants_are_checked() {
     let dir = TempDir::new("invariants");
     let path = dir.path("w.parquet");
     // Departure not after arrival.
-    write_raw(&path, three_vms(|c| set(c, "departure_step", u32s(&[Some(1), Some(1), Some(2)]), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "departure_step", u32s(&[Some(1), Some(1), Some(2)]), false)),
+        good_meta(),
+    );
     let e = err_text(&path);
-    assert!(e.contains("w.parquet") && e.contains("invalid workload") && e.contains("VM 1"), "{e}");
+    assert!(
+        e.contains("w.parquet") && e.contains("invalid workload") && e.contains("VM 1"),
+        "{e}"
+    );
     // Usage series of the wrong length.
-    write_raw(&path, three_vms(|c| set(c, "cpu_usage_cores", lists(&[vec![0.5], vec![1.0], vec![0.25]]), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "cpu_usage_cores", lists(&[vec![0.5], vec![1.0], vec![0.25]]), false)),
+        good_meta(),
+    );
     let e = err_text(&path);
     assert!(e.contains("invalid workload") && e.contains("usage series"), "{e}");
     // Ids not dense.
-    write_raw(&path, three_vms(|c| set(c, "id", u32s(&[Some(0), Some(2), Some(1)]), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| set(c, "id", u32s(&[Some(0), Some(2), Some(1)]), false)),
+        good_meta(),
+    );
     assert!(err_text(&path).contains("has id"));
     // Negative usage.
-    write_raw(&path, three_vms(|c| set(c, "cpu_usage_cores", lists(&[vec![0.5], vec![1.0, -1.0], vec![0.25]]), false)), good_meta());
+    write_raw(
+        &path,
+        three_vms(|c| {
+            set(
+                c,
+                "cpu_usage_cores",
+                lists(&[vec![0.5], vec![1.0, -1.0], vec![0.25]]),
+                false,
+            )
+        }),
+        good_meta(),
+    );
     assert!(err_text(&path).contains("negative"));
 }
 
@@ -454,7 +563,10 @@ fn failed_write_leaves_target_untouched() {
     let e = write_workload(&path, &broken).unwrap_err().to_string();
     assert!(e.contains("invalid workload"), "{e}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    assert_eq!(dir.entries(), vec!["target.parquet".to_string(), "w.parquet".to_string()]);
+    assert_eq!(
+        dir.entries(),
+        vec!["target.parquet".to_string(), "w.parquet".to_string()]
+    );
 }
 
 fn arb_f32() -> impl Strategy<Value = f32> {
@@ -507,10 +619,18 @@ proptest! {
 #[ignore]
 fn timing_100k_vms_100_steps() {
     let n = 100_000usize;
+    // Pseudo-random usage with full f32 mantissas: the hardest case for compression.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 40) as f32 / (1u64 << 24) as f32
+    };
     let vms: Vec<Vm> = (0..n)
         .map(|i| {
-            let cpu = (0..100).map(|k| ((i * 31 + k * 7) % 1000) as f32 / 250.0).collect();
-            let mem = (0..100).map(|k| ((i * 17 + k * 3) % 800) as f32 / 100.0).collect();
+            let cpu = (0..100).map(|_| next() * 4.0).collect();
+            let mem = (0..100).map(|_| next() * 16.0).collect();
             let p = if i % 5 == 0 { Priority::Spot } else { Priority::OnDemand };
             vm((i / 4) as u32, 4.0, 16.0, p, cpu, mem)
         })
