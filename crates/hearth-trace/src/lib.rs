@@ -5,13 +5,17 @@
 pub mod compose;
 pub mod error;
 pub mod formats;
+pub mod info;
 pub mod source;
+pub mod store;
 pub mod units;
 pub mod workload;
 
 pub use error::{Result, TraceError};
 pub use formats::{import, import_paths, Format, ImportOptions, Imported};
+pub use info::{summarize, Summary};
 pub use source::{OnBadRow, ReadReport, Source};
+pub use store::{read_workload, write_workload};
 pub use units::{Cores, Gib, Resources, Step, VmId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
 pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions};

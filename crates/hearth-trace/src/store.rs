@@ -1,0 +1,514 @@
+//! The canonical workload on disk: one Parquet file.
+//!
+//! # Format (schema version 1)
+//!
+//! One row per VM, in the workload's order (sorted by arrival step, ids
+//! `0..n`). All columns are required (non-nullable):
+//!
+//! | column               | type            | meaning                                                    |
+//! | -------------------- | --------------- | ---------------------------------------------------------- |
+//! | `id`                 | `UInt32`        | VM id, equal to the row index                              |
+//! | `arrival_step`       | `UInt32`        | first step the VM runs                                     |
+//! | `departure_step`     | `UInt32`        | first step the VM is gone (it runs `arrival..departure`)   |
+//! | `cpu_request_cores`  | `Float32`       | requested CPU, cores                                       |
+//! | `memory_request_gib` | `Float32`       | requested memory, GiB                                      |
+//! | `priority`           | `Utf8`          | `"on-demand"` or `"spot"`                                  |
+//! | `cpu_usage_cores`    | `List<Float32>` | CPU cores used at each step of the VM's life (index 0 = arrival step) |
+//! | `memory_usage_gib`   | `List<Float32>` | memory GiB used at each step of the VM's life              |
+//!
+//! Both usage lists have exactly `departure_step - arrival_step` elements.
+//! The list item field is named `item` and is non-nullable.
+//!
+//! Key-value metadata of the Parquet file (all values are strings):
+//!
+//! | key                       | value                                                       |
+//! | ------------------------- | ----------------------------------------------------------- |
+//! | `hearth.schema_version`   | `"1"`                                                       |
+//! | `hearth.step_seconds`     | length of one step in seconds, a positive integer           |
+//! | `hearth.observed_from_step` | first step of the observation window ([`Workload::observed_from`]) |
+//! | `hearth.provenance`       | the [`Provenance`](crate::Provenance) as JSON: a list of steps, each an object with `action` and its details |
+//!
+//! Files are ZSTD-compressed and written in row groups of
+//! [`ROWS_PER_GROUP`] VMs, so writing holds at most one group's columns in
+//! memory beside the workload itself; reading streams record batches.
+//! Extra columns and extra metadata keys are ignored on reading.
+//!
+//! Writing is atomic: the file is written to a temporary file
+//! (`.<name>.tmp-<pid>-<n>`) in the target's directory, flushed, fsynced and
+//! renamed over the target. A failed write removes the temporary file and
+//! leaves the target as it was.
+
+use crate::error::{Result, TraceError};
+use crate::units::{Cores, Gib, Resources, Step, VmId};
+use crate::workload::{Priority, Provenance, Usage, Vm, Workload};
+use arrow_array::builder::{Float32Builder, ListBuilder, StringBuilder, UInt32Builder};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, UInt32Type};
+use arrow_array::{Array, ArrayRef, GenericListArray, OffsetSizeTrait, RecordBatch};
+use arrow_schema::{DataType, Field, FieldRef, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The schema version this code writes.
+pub const SCHEMA_VERSION: &str = "1";
+/// The schema versions this code reads.
+pub const SUPPORTED_SCHEMA_VERSIONS: &[&str] = &["1"];
+
+pub const KEY_SCHEMA_VERSION: &str = "hearth.schema_version";
+pub const KEY_STEP_SECONDS: &str = "hearth.step_seconds";
+pub const KEY_OBSERVED_FROM: &str = "hearth.observed_from_step";
+pub const KEY_PROVENANCE: &str = "hearth.provenance";
+
+/// VMs per row group and per record batch, written and read.
+pub const ROWS_PER_GROUP: usize = 16_384;
+
+const COL_ID: &str = "id";
+const COL_ARRIVAL: &str = "arrival_step";
+const COL_DEPARTURE: &str = "departure_step";
+const COL_CPU_REQUEST: &str = "cpu_request_cores";
+const COL_MEMORY_REQUEST: &str = "memory_request_gib";
+const COL_PRIORITY: &str = "priority";
+const COL_CPU_USAGE: &str = "cpu_usage_cores";
+const COL_MEMORY_USAGE: &str = "memory_usage_gib";
+
+const COLUMNS: [&str; 8] = [
+    COL_ID,
+    COL_ARRIVAL,
+    COL_DEPARTURE,
+    COL_CPU_REQUEST,
+    COL_MEMORY_REQUEST,
+    COL_PRIORITY,
+    COL_CPU_USAGE,
+    COL_MEMORY_USAGE,
+];
+
+fn item_field() -> FieldRef {
+    Arc::new(Field::new("item", DataType::Float32, false))
+}
+
+/// The Arrow schema of a workload file (without metadata).
+pub fn schema() -> SchemaRef {
+    let list = DataType::List(item_field());
+    Arc::new(Schema::new(vec![
+        Field::new(COL_ID, DataType::UInt32, false),
+        Field::new(COL_ARRIVAL, DataType::UInt32, false),
+        Field::new(COL_DEPARTURE, DataType::UInt32, false),
+        Field::new(COL_CPU_REQUEST, DataType::Float32, false),
+        Field::new(COL_MEMORY_REQUEST, DataType::Float32, false),
+        Field::new(COL_PRIORITY, DataType::Utf8, false),
+        Field::new(COL_CPU_USAGE, list.clone(), false),
+        Field::new(COL_MEMORY_USAGE, list, false),
+    ]))
+}
+
+// ---------------------------------------------------------------- writing
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes `w` to `path` as a workload Parquet file, atomically (see the
+/// module docs). The workload is validated first: an invalid workload is
+/// refused rather than written.
+pub fn write_workload(path: &Path, w: &Workload) -> Result<()> {
+    let name = path.display().to_string();
+    w.validate()
+        .map_err(|e| TraceError::file(&name, format!("refusing to write an invalid workload: {e}")))?;
+    if w.step_seconds == 0 {
+        return Err(TraceError::file(
+            &name,
+            "refusing to write a workload with a step of 0 seconds",
+        ));
+    }
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| TraceError::file(&name, "not a file path (no file name)"))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        file_name.to_string_lossy(),
+        std::process::id(),
+        TMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+
+    let result = write_to_temp(&tmp, w, &name).and_then(|()| {
+        fs::rename(&tmp, path).map_err(|e| {
+            TraceError::file(
+                &name,
+                format!("cannot rename temporary file {} over it: {e}", tmp.display()),
+            )
+        })
+    });
+    match result {
+        Ok(()) => {
+            sync_dir(&dir);
+            Ok(())
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Makes the rename durable where the platform allows it (best effort).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn write_to_temp(tmp: &Path, w: &Workload, name: &str) -> Result<()> {
+    let file = File::create(tmp)
+        .map_err(|e| TraceError::file(name, format!("cannot create temporary file {}: {e}", tmp.display())))?;
+    let pq = |e: parquet::errors::ParquetError| TraceError::file(name, format!("writing Parquet: {e}"));
+
+    let provenance = serde_json::to_string(&w.provenance)
+        .map_err(|e| TraceError::file(name, format!("cannot encode the provenance as JSON: {e}")))?;
+    let kv = vec![
+        KeyValue::new(KEY_SCHEMA_VERSION.to_string(), SCHEMA_VERSION.to_string()),
+        KeyValue::new(KEY_STEP_SECONDS.to_string(), w.step_seconds.to_string()),
+        KeyValue::new(KEY_OBSERVED_FROM.to_string(), w.observed_from.0.to_string()),
+        KeyValue::new(KEY_PROVENANCE.to_string(), provenance),
+    ];
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(pq)?))
+        .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
+        .set_key_value_metadata(Some(kv))
+        .build();
+    let schema = schema();
+    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(pq)?;
+    for chunk in w.vms.chunks(ROWS_PER_GROUP) {
+        let batch = to_batch(&schema, chunk).map_err(|e| TraceError::file(name, format!("building a batch: {e}")))?;
+        writer.write(&batch).map_err(pq)?;
+    }
+    let file = writer.into_inner().map_err(pq)?;
+    file.sync_all()
+        .map_err(|e| TraceError::file(name, format!("cannot sync temporary file {}: {e}", tmp.display())))?;
+    Ok(())
+}
+
+fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
+    let n = vms.len();
+    let steps: usize = vms.iter().map(|vm| vm.usage.cpu.len()).sum();
+    let mut id = UInt32Builder::with_capacity(n);
+    let mut arrival = UInt32Builder::with_capacity(n);
+    let mut departure = UInt32Builder::with_capacity(n);
+    let mut cpu_req = Float32Builder::with_capacity(n);
+    let mut mem_req = Float32Builder::with_capacity(n);
+    let mut priority = StringBuilder::with_capacity(n, n * 9);
+    let mut cpu_use = ListBuilder::with_capacity(Float32Builder::with_capacity(steps), n).with_field(item_field());
+    let mut mem_use = ListBuilder::with_capacity(Float32Builder::with_capacity(steps), n).with_field(item_field());
+    for vm in vms {
+        id.append_value(vm.id.0);
+        arrival.append_value(vm.arrival.0);
+        departure.append_value(vm.departure.0);
+        cpu_req.append_value(vm.request.cpu.0);
+        mem_req.append_value(vm.request.memory.0);
+        priority.append_value(vm.priority.as_str());
+        cpu_use.values().append_slice(&vm.usage.cpu);
+        cpu_use.append(true);
+        mem_use.values().append_slice(&vm.usage.memory);
+        mem_use.append(true);
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(id.finish()),
+        Arc::new(arrival.finish()),
+        Arc::new(departure.finish()),
+        Arc::new(cpu_req.finish()),
+        Arc::new(mem_req.finish()),
+        Arc::new(priority.finish()),
+        Arc::new(cpu_use.finish()),
+        Arc::new(mem_use.finish()),
+    ];
+    RecordBatch::try_new(schema.clone(), columns)
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Reads a workload Parquet file written by [`write_workload`] (or by any
+/// tool following the format in the module docs). Every error names the file
+/// and what is wrong; a truncated or corrupted file is an error, not a panic.
+pub fn read_workload(path: &Path) -> Result<Workload> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|e| TraceError::io(&name, e))?;
+    // The Parquet decoder is not guaranteed panic-free on hostile bytes;
+    // a panic inside it is reported as a corrupted file.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_from(file, &name))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown failure");
+            Err(TraceError::file(
+                &name,
+                format!("corrupted Parquet file: the decoder failed: {what}"),
+            ))
+        }
+    }
+}
+
+fn read_from(file: File, name: &str) -> Result<Workload> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+        TraceError::file(
+            name,
+            format!("not a Parquet file, or a truncated or corrupted one: {e}"),
+        )
+    })?;
+
+    // Metadata.
+    let kv: HashMap<&str, Option<&str>> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| kv.iter().map(|k| (k.key.as_str(), k.value.as_deref())).collect())
+        .unwrap_or_default();
+    let meta = |key: &str| -> Result<&str> {
+        match kv.get(key) {
+            Some(Some(v)) => Ok(v),
+            Some(None) => Err(TraceError::file(name, format!("metadata key `{key}` has no value"))),
+            None => Err(TraceError::file(
+                name,
+                format!("not a hearth workload: the Parquet metadata key `{key}` is missing"),
+            )),
+        }
+    };
+    let version = meta(KEY_SCHEMA_VERSION)?;
+    if !SUPPORTED_SCHEMA_VERSIONS.contains(&version) {
+        return Err(TraceError::file(
+            name,
+            format!(
+                "unsupported hearth schema version {version:?} (this build reads version{} {})",
+                if SUPPORTED_SCHEMA_VERSIONS.len() > 1 { "s" } else { "" },
+                SUPPORTED_SCHEMA_VERSIONS.join(", ")
+            ),
+        ));
+    }
+    let step_seconds: u32 = meta(KEY_STEP_SECONDS)?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&s: &u32| s > 0)
+        .ok_or_else(|| {
+            TraceError::file(
+                name,
+                format!("metadata `{KEY_STEP_SECONDS}` is not a positive whole number"),
+            )
+        })?;
+    let observed_from: u32 = meta(KEY_OBSERVED_FROM)?.trim().parse().map_err(|_| {
+        TraceError::file(
+            name,
+            format!("metadata `{KEY_OBSERVED_FROM}` is not a non-negative whole number"),
+        )
+    })?;
+    let provenance: Provenance = serde_json::from_str(meta(KEY_PROVENANCE)?).map_err(|e| {
+        TraceError::file(
+            name,
+            format!("metadata `{KEY_PROVENANCE}` is not valid provenance JSON: {e}"),
+        )
+    })?;
+
+    // Columns: each must be present at the top level with the right type.
+    let arrow_schema = builder.schema().clone();
+    let mut roots = Vec::with_capacity(COLUMNS.len());
+    for col in COLUMNS {
+        let (i, field) = arrow_schema
+            .column_with_name(col)
+            .ok_or_else(|| TraceError::file(name, format!("not a hearth workload: column `{col}` is missing")))?;
+        check_type(col, field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
+        roots.push(i);
+    }
+    let total_rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(ROWS_PER_GROUP)
+        .build()
+        .map_err(|e| TraceError::file(name, format!("cannot read the Parquet file: {e}")))?;
+
+    let mut vms: Vec<Vm> = Vec::with_capacity(total_rows.min(1 << 24));
+    for batch in reader {
+        let batch = batch.map_err(|e| TraceError::file(name, format!("truncated or corrupted Parquet data: {e}")))?;
+        decode_batch(&batch, vms.len(), &mut vms).map_err(|reason| TraceError::file(name, reason))?;
+    }
+    let w = Workload {
+        step_seconds,
+        vms,
+        observed_from: Step(observed_from),
+        provenance,
+    };
+    w.validate()
+        .map_err(|e| TraceError::file(name, format!("invalid workload: {e}")))?;
+    Ok(w)
+}
+
+fn check_type(col: &str, t: &DataType) -> std::result::Result<(), String> {
+    let ok = match col {
+        COL_ID | COL_ARRIVAL | COL_DEPARTURE => t == &DataType::UInt32,
+        COL_CPU_REQUEST | COL_MEMORY_REQUEST => t == &DataType::Float32,
+        COL_PRIORITY => matches!(t, DataType::Utf8 | DataType::LargeUtf8),
+        _ => matches!(t, DataType::List(f) | DataType::LargeList(f) if f.data_type() == &DataType::Float32),
+    };
+    if ok {
+        Ok(())
+    } else {
+        let expected = match col {
+            COL_ID | COL_ARRIVAL | COL_DEPARTURE => "UInt32",
+            COL_CPU_REQUEST | COL_MEMORY_REQUEST => "Float32",
+            COL_PRIORITY => "Utf8",
+            _ => "List<Float32>",
+        };
+        Err(format!("column `{col}` has type {t}, expected {expected}"))
+    }
+}
+
+fn column<'b>(batch: &'b RecordBatch, col: &str) -> std::result::Result<&'b ArrayRef, String> {
+    batch
+        .column_by_name(col)
+        .ok_or_else(|| format!("not a hearth workload: column `{col}` is missing"))
+}
+
+/// The row index (in the file) of the first null of `array`, if any.
+fn first_null(array: &dyn Array, base: usize) -> Option<usize> {
+    if array.null_count() == 0 {
+        return None;
+    }
+    (0..array.len()).find(|&i| array.is_null(i)).map(|i| base + i)
+}
+
+fn no_nulls(array: &dyn Array, col: &str, base: usize) -> std::result::Result<(), String> {
+    match first_null(array, base) {
+        Some(row) => Err(format!("row {row}: column `{col}` is null")),
+        None => Ok(()),
+    }
+}
+
+/// A usage list column as (offsets, values), whichever offset width it has.
+fn usage_lists<'a>(
+    array: &'a ArrayRef,
+    col: &str,
+    base: usize,
+) -> std::result::Result<(Vec<usize>, &'a [f32]), String> {
+    fn split<'a, O: OffsetSizeTrait>(
+        list: &'a GenericListArray<O>,
+        col: &str,
+        base: usize,
+    ) -> std::result::Result<(Vec<usize>, &'a [f32]), String> {
+        no_nulls(list, col, base)?;
+        let values = list
+            .values()
+            .as_primitive_opt::<Float32Type>()
+            .ok_or_else(|| format!("column `{col}` does not hold Float32 values"))?;
+        let offsets: Vec<usize> = list.value_offsets().iter().map(|o| o.as_usize()).collect();
+        if values.null_count() > 0 {
+            for row in 0..list.len() {
+                if (offsets[row]..offsets[row + 1]).any(|j| values.is_null(j)) {
+                    return Err(format!("row {}: column `{col}` holds a null element", base + row));
+                }
+            }
+        }
+        // Slice to the part of the values the offsets cover.
+        let (lo, hi) = (offsets[0], offsets[list.len()]);
+        let vals = values
+            .values()
+            .get(lo..hi)
+            .ok_or_else(|| format!("column `{col}`: list offsets run past the values"))?;
+        let offsets = offsets.iter().map(|o| o - lo).collect();
+        Ok((offsets, vals))
+    }
+    if let Some(l) = array.as_list_opt::<i32>() {
+        split(l, col, base)
+    } else if let Some(l) = array.as_list_opt::<i64>() {
+        split(l, col, base)
+    } else {
+        Err(format!(
+            "column `{col}` has type {}, expected List<Float32>",
+            array.data_type()
+        ))
+    }
+}
+
+fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::result::Result<(), String> {
+    let u32_col = |col: &str| -> std::result::Result<_, String> {
+        let a = column(batch, col)?;
+        no_nulls(a.as_ref(), col, base)?;
+        a.as_primitive_opt::<UInt32Type>()
+            .ok_or_else(|| format!("column `{col}` has type {}, expected UInt32", a.data_type()))
+    };
+    let f32_col = |col: &str| -> std::result::Result<_, String> {
+        let a = column(batch, col)?;
+        no_nulls(a.as_ref(), col, base)?;
+        a.as_primitive_opt::<Float32Type>()
+            .ok_or_else(|| format!("column `{col}` has type {}, expected Float32", a.data_type()))
+    };
+    let id = u32_col(COL_ID)?;
+    let arrival = u32_col(COL_ARRIVAL)?;
+    let departure = u32_col(COL_DEPARTURE)?;
+    let cpu_req = f32_col(COL_CPU_REQUEST)?;
+    let mem_req = f32_col(COL_MEMORY_REQUEST)?;
+    let prio_array = column(batch, COL_PRIORITY)?;
+    no_nulls(prio_array.as_ref(), COL_PRIORITY, base)?;
+    let priorities: Vec<Priority> = if let Some(s) = prio_array.as_string_opt::<i32>() {
+        parse_priorities(s.iter(), base)?
+    } else if let Some(s) = prio_array.as_string_opt::<i64>() {
+        parse_priorities(s.iter(), base)?
+    } else {
+        return Err(format!(
+            "column `{COL_PRIORITY}` has type {}, expected Utf8",
+            prio_array.data_type()
+        ));
+    };
+    let (cpu_off, cpu_vals) = usage_lists(column(batch, COL_CPU_USAGE)?, COL_CPU_USAGE, base)?;
+    let (mem_off, mem_vals) = usage_lists(column(batch, COL_MEMORY_USAGE)?, COL_MEMORY_USAGE, base)?;
+
+    out.reserve(batch.num_rows());
+    for i in 0..batch.num_rows() {
+        out.push(Vm {
+            id: VmId(id.value(i)),
+            arrival: Step(arrival.value(i)),
+            departure: Step(departure.value(i)),
+            request: Resources {
+                cpu: Cores(cpu_req.value(i)),
+                memory: Gib(mem_req.value(i)),
+            },
+            priority: priorities[i],
+            usage: Usage {
+                cpu: cpu_vals[cpu_off[i]..cpu_off[i + 1]].to_vec(),
+                memory: mem_vals[mem_off[i]..mem_off[i + 1]].to_vec(),
+            },
+        });
+    }
+    Ok(())
+}
+
+fn parse_priorities<'a>(
+    values: impl Iterator<Item = Option<&'a str>>,
+    base: usize,
+) -> std::result::Result<Vec<Priority>, String> {
+    values
+        .enumerate()
+        .map(|(i, raw)| {
+            let raw = raw.ok_or_else(|| format!("row {}: column `{COL_PRIORITY}` is null", base + i))?;
+            Priority::parse(raw).ok_or_else(|| {
+                format!(
+                    "row {}: column `{COL_PRIORITY}`: {raw:?} is neither \"on-demand\" nor \"spot\"",
+                    base + i
+                )
+            })
+        })
+        .collect()
+}
