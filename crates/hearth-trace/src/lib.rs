@@ -11,6 +11,7 @@ pub mod store;
 pub mod units;
 pub mod workload;
 
+pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions};
 pub use error::{Result, TraceError};
 pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use info::{summarize, Summary};
@@ -18,4 +19,4 @@ pub use source::{OnBadRow, ReadReport, Source};
 pub use store::{read_workload, write_workload};
 pub use units::{Cores, Gib, Resources, Step, VmId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
-pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions};
+

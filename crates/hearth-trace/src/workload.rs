@@ -71,7 +71,7 @@ impl Vm {
 
     /// Checks the invariants every consumer relies on.
     pub fn validate(&self) -> std::result::Result<(), String> {
-        let life = self.departure.0.checked_sub(self.arrival.0).unwrap_or(0);
+        let life = self.departure.0.saturating_sub(self.arrival.0);
         if life == 0 {
             return Err(format!(
                 "VM {}: departure step {} is not after arrival step {}",
