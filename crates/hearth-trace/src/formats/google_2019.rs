@@ -19,7 +19,11 @@
 //!   `instance_index`, `average_usage.cpus`, `average_usage.memory`.
 //!
 //! Both roles are required. Rows may come in any order (export shards are
-//! unordered): events are kept per instance and resolved after all are read.
+//! unordered): events are kept per instance (about 32 bytes each) and
+//! resolved after all are read, so the events tables are read before the
+//! usage tables whatever the order of the inputs. Memory grows with the
+//! events and with the usage series of the scheduled instances, which the
+//! workload holds anyway; filter a cell's tables in BigQuery first.
 //!
 //! Mapping to the workload (an instance = `(collection_id, instance_index)`):
 //! - time: `time / 1e6` seconds. (Google's time 0 lies 600 s before the
