@@ -1,1 +1,49 @@
-fn main() {}
+//! `hearth`: decide where cloud VMs should run, learned and measured by
+//! simulation over real public traces.
+
+mod bench;
+mod compare;
+mod fleet_args;
+mod output;
+mod policies;
+mod samples;
+mod trace_cmd;
+
+use clap::{Parser, Subcommand};
+
+/// hearth: VM placement and fleet sizing, simulated over real public traces.
+///
+/// Start with `hearth compare`: it composes a workload from the real trace
+/// excerpts built into this binary (Alibaba openb arrivals, Bitbrains usage),
+/// and prints how many servers each placement policy needs.
+#[derive(Parser, Debug)]
+#[command(name = "hearth", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Servers needed by each placement policy on one workload (the main job).
+    Compare(compare::CompareArgs),
+    /// Import, inspect, compose and stagger workloads.
+    #[command(subcommand)]
+    Trace(trace_cmd::TraceCmd),
+    /// Benchmarks that print their figures.
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compare(a) => compare::run(a),
+        Command::Trace(c) => trace_cmd::run(c),
+        Command::Bench(c) => bench::run(c),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,133 @@
+//! `hearth bench`: benchmarks that print their figures (BENCHMARKS.md
+//! records them with the commands that produced them).
+
+use crate::policies::decider;
+use crate::samples::{DefaultWorkload, SampleUsage};
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use hearth_sim::{peak_concurrency, Admission, FleetSpec, SimConfig};
+use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// dslab's iaas-benchmark workload: VMs of {1,2,4,8} cores and {512,1024,2048} MiB, all at time 0,
+    /// constant full load, placed first-fit on hosts of 144 cores and 204,800 MiB.
+    DslabIaas(IaasArgs),
+    /// Simulator throughput and peak memory on a workload composed from the shipped samples.
+    Sim(SimArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IaasArgs {
+    #[arg(long, default_value_t = 100_000)]
+    pub vms: usize,
+    #[arg(long, default_value_t = 10_000)]
+    pub hosts: usize,
+    #[arg(long, default_value = "first-fit")]
+    pub policy: String,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    #[arg(long, default_value_t = 100_000)]
+    pub vms: usize,
+    #[arg(long, default_value_t = 1.0)]
+    pub days: f64,
+    #[arg(long, default_value = "power-of-two")]
+    pub policy: String,
+    /// Fleet size (default: the peak number of VMs alive / 3, near the fleet sizes policies need).
+    #[arg(long)]
+    pub servers: Option<usize>,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+pub fn run(cmd: BenchCmd) -> Result<()> {
+    match cmd {
+        BenchCmd::DslabIaas(a) => iaas(a),
+        BenchCmd::Sim(a) => sim(a),
+    }
+}
+
+fn iaas_workload(vms: usize, seed: u64) -> Result<Workload> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let vms = (0..vms)
+        .map(|i| {
+            let cores = [1.0f32, 2.0, 4.0, 8.0][rng.random_range(0..4)];
+            let gib = [512.0f32, 1024.0, 2048.0][rng.random_range(0..3)] / 1024.0;
+            Vm {
+                id: VmId(i as u32),
+                arrival: Step(0),
+                departure: Step(1),
+                request: Resources::new(cores, gib),
+                priority: Priority::OnDemand,
+                usage: Usage { cpu: vec![cores], memory: vec![gib] },
+            }
+        })
+        .collect();
+    Ok(Workload::new(300, vms, Default::default())?)
+}
+
+fn iaas(a: IaasArgs) -> Result<()> {
+    let t0 = Instant::now();
+    let w = iaas_workload(a.vms, a.seed)?;
+    let built = t0.elapsed().as_secs_f64();
+    let fleet = FleetSpec::Homogeneous { capacity: Resources::new(144.0, 200.0) }.build(a.hosts);
+    let config = SimConfig {
+        admission: Admission::Requests { cpu_oversub: 1.0, memory_oversub: 1.0 },
+        seed: a.seed,
+        ..Default::default()
+    };
+    let t1 = Instant::now();
+    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
+    let simulated = t1.elapsed().as_secs_f64();
+    println!("dslab iaas-benchmark workload: {} VMs, {} hosts of 144 cores / 204800 MiB, {}", a.vms, a.hosts, a.policy);
+    println!("  workload generation   {built:.3} s");
+    println!("  simulation            {simulated:.3} s (placement {:.3} s)", m.placement_seconds);
+    println!("  placed {} / rejected {} / hosts used {}", m.placed, m.rejections, m.servers_used);
+    println!("  placements per second {:.0}", m.placed as f64 / simulated);
+    Ok(())
+}
+
+fn sim(a: SimArgs) -> Result<()> {
+    if a.vms == 0 {
+        bail!("--vms must be at least 1");
+    }
+    let t0 = Instant::now();
+    let mut d = DefaultWorkload::new(SampleUsage::Bitbrains, a.seed);
+    d.vms = a.vms;
+    d.days = a.days;
+    let w = d.build()?;
+    let composed = t0.elapsed().as_secs_f64();
+    let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 3).max(1));
+    let fleet = FleetSpec::Homogeneous { capacity: Resources::new(16.0, 64.0) }.build(servers);
+    let config = SimConfig { seed: a.seed, ..Default::default() };
+    let t1 = Instant::now();
+    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
+    let simulated = t1.elapsed().as_secs_f64();
+    println!("{}", d.describe());
+    println!("  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}", w.vms.len(), w.vm_steps(), w.end().0, a.policy);
+    println!("  compose               {composed:.3} s");
+    println!("  simulate              {simulated:.3} s");
+    println!("  VM-steps per second   {:.3e}", w.vm_steps() as f64 / simulated);
+    println!("  placements per second {:.3e} (whole run); {:.3e} (placement decisions alone)", m.placed as f64 / simulated, m.decisions_per_second);
+    println!("  overload rate {:.2}%  rejections {}", m.overload_rate * 100.0, m.rejections);
+    println!("  peak resident memory  {}", peak_rss());
+    Ok(())
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .map(|kb| {
+            let k: f64 = kb.trim_end_matches(" kB").trim().parse().unwrap_or(0.0);
+            format!("{:.2} GiB ({kb})", k / 1024.0 / 1024.0)
+        })
+        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
+}

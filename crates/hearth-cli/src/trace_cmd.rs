@@ -1,0 +1,190 @@
+//! `hearth trace`: import public traces, inspect, compose and stagger workloads.
+
+use crate::output::progress;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use hearth_trace::{
+    compose, import_paths, read_workload, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions,
+    OnBadRow, SizeSource, StaggerOptions,
+};
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum TraceCmd {
+    /// Read a public trace in its publisher's format into a workload file.
+    Import(ImportArgs),
+    /// Print a workload's size, span, step, size and lifetime distributions and provenance.
+    Info {
+        workload: PathBuf,
+        /// Print JSON instead of the report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compose a workload: arrivals, lifetimes and priorities from one trace, usage from another.
+    Compose(ComposeArgs),
+    /// Give a usage-only trace (PlanetLab, Bitbrains) seeded Poisson arrivals and exponential lifetimes.
+    Stagger(StaggerArgs),
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum BadRowArg {
+    /// Stop at the first bad row with an error naming file, line and field.
+    Fail,
+    /// Skip bad rows; their count and the first few errors are reported.
+    Skip,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Trace format: planetlab, bitbrains, alibaba-openb, azure-vm, azure-functions-2019,
+    /// azure-functions-2021, google-2019, alibaba-2018, huawei.
+    pub format: String,
+    /// Files or directories (read recursively, sorted); `.gz` is read transparently.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output workload file (Parquet).
+    #[arg(short, long)]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = BadRowArg::Fail)]
+    pub on_bad_row: BadRowArg,
+    /// Step length in seconds for event traces.
+    #[arg(long, default_value_t = 300)]
+    pub step_seconds: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct ComposeArgs {
+    /// Workload whose arrival pattern, lifetimes and priorities are replayed.
+    #[arg(long)]
+    pub arrivals: PathBuf,
+    /// Workload whose usage series are given to the VMs.
+    #[arg(long)]
+    pub usage: PathBuf,
+    /// VMs to compose (default: the arrival trace's count).
+    #[arg(long)]
+    pub vms: Option<usize>,
+    /// Days over which they arrive (default: the arrival trace's span).
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Where requested sizes come from.
+    #[arg(long, value_enum, default_value_t = SizesArg::Usage)]
+    pub sizes: SizesArg,
+    #[arg(long)]
+    pub max_vm_cores: Option<f32>,
+    #[arg(long)]
+    pub max_vm_memory_gib: Option<f32>,
+    #[arg(long)]
+    pub seed: u64,
+    #[arg(short, long)]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SizesArg {
+    Usage,
+    Arrivals,
+}
+
+#[derive(Args, Debug)]
+pub struct StaggerArgs {
+    /// A usage-only workload (imported PlanetLab or Bitbrains).
+    pub usage: PathBuf,
+    #[arg(long)]
+    pub vms: usize,
+    #[arg(long, default_value_t = 1.0)]
+    pub days: f64,
+    #[arg(long, default_value_t = 2.0)]
+    pub mean_lifetime_hours: f64,
+    /// Fraction of VMs that are spot.
+    #[arg(long, default_value_t = 0.0)]
+    pub spot_fraction: f64,
+    #[arg(long)]
+    pub seed: u64,
+    #[arg(short, long)]
+    pub out: PathBuf,
+}
+
+pub fn run(cmd: TraceCmd) -> Result<()> {
+    match cmd {
+        TraceCmd::Import(a) => import(a),
+        TraceCmd::Info { workload, json } => {
+            let w = read_workload(&workload).with_context(|| format!("reading {}", workload.display()))?;
+            let s = summarize(&w);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&s)?);
+            } else {
+                println!("{s}");
+            }
+            Ok(())
+        }
+        TraceCmd::Compose(a) => compose_cmd(a),
+        TraceCmd::Stagger(a) => stagger_cmd(a),
+    }
+}
+
+fn import(a: ImportArgs) -> Result<()> {
+    let format: Format = a.format.parse()?;
+    let opts = ImportOptions {
+        on_bad_row: match a.on_bad_row {
+            BadRowArg::Fail => OnBadRow::Fail,
+            BadRowArg::Skip => OnBadRow::Skip,
+        },
+        step_seconds: a.step_seconds,
+        ..Default::default()
+    };
+    if a.step_seconds == 0 {
+        bail!("--step-seconds must be at least 1");
+    }
+    let bar = progress(0, "reading");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let imported = import_paths(format, &a.paths, &opts);
+    bar.finish_and_clear();
+    let imported = imported.with_context(|| format!("importing {} trace", format.name()))?;
+    let r = &imported.report;
+    eprintln!("read {} rows from {} files; skipped {} bad rows", r.rows, r.files, r.skipped_rows);
+    for e in &r.skipped_examples {
+        eprintln!("  skipped: {e}");
+    }
+    write_workload(&a.out, &imported.workload).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!("wrote {} VMs to {}", imported.workload.vms.len(), a.out.display());
+    Ok(())
+}
+
+fn load(path: &PathBuf) -> Result<hearth_trace::Workload> {
+    read_workload(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn compose_cmd(a: ComposeArgs) -> Result<()> {
+    let arrivals = load(&a.arrivals)?;
+    let usage = load(&a.usage)?;
+    let opts = ComposeOptions {
+        vms: a.vms,
+        days: a.days,
+        sizes: match a.sizes {
+            SizesArg::Usage => SizeSource::Usage,
+            SizesArg::Arrivals => SizeSource::Arrivals,
+        },
+        max_vm_cores: a.max_vm_cores,
+        max_vm_memory_gib: a.max_vm_memory_gib,
+        seed: a.seed,
+    };
+    let w = compose(&arrivals, &usage, &opts)?;
+    write_workload(&a.out, &w).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!("wrote {} VMs to {}", w.vms.len(), a.out.display());
+    Ok(())
+}
+
+fn stagger_cmd(a: StaggerArgs) -> Result<()> {
+    let usage = load(&a.usage)?;
+    let opts = StaggerOptions {
+        vms: a.vms,
+        days: a.days,
+        mean_lifetime_hours: a.mean_lifetime_hours,
+        spot_fraction: a.spot_fraction,
+        seed: a.seed,
+    };
+    let w = stagger(&usage, &opts)?;
+    write_workload(&a.out, &w).with_context(|| format!("writing {}", a.out.display()))?;
+    eprintln!("wrote {} VMs to {}", w.vms.len(), a.out.display());
+    Ok(())
+}
