@@ -708,7 +708,11 @@ fn flips() -> impl Strategy<Value = Vec<(usize, u8)>> {
 const CASES: u32 = 1000;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES))]
+    #![proptest_config(ProptestConfig {
+        // Integration tests have no source file to persist failures beside.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(CASES)
+    })]
 
     #[test]
     fn fuzz_azure_vm_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600), table in any::<bool>()) {

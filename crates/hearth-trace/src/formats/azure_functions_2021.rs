@@ -24,7 +24,7 @@
 //! Only the busy periods are kept in memory (start, end, CPU seconds per
 //! busy step), never the invocations themselves.
 
-use super::azure_functions_2019::{columns, BusyPeriods, KEEP_ALIVE_SECONDS};
+use super::azure_functions_2019::{columns, header_of, BusyPeriods, KEEP_ALIVE_SECONDS};
 use super::azure_vm::{each_record, parse_id, parse_time};
 use super::{step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
@@ -37,8 +37,7 @@ const MICROVM_GIB: f32 = 0.125;
 const PREFIX: &str = "AzureFunctionsInvocationTrace";
 const HEADER: &str = "app,func,end_timestamp,duration";
 
-/// Busy periods by app, then function: looked up by `&str`, so that a row
-/// allocates only for a function not seen before.
+/// Busy periods by app, then function.
 type Functions = HashMap<String, HashMap<String, BusyPeriods>>;
 
 pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
@@ -73,54 +72,55 @@ fn read_file(
     functions: &mut Functions,
 ) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
-    let header = reader.headers().cloned().map_err(|e| {
-        TraceError::row(
-            &name,
-            1,
-            format!("cannot read the header (truncated or corrupt file?): {e}"),
-        )
-    })?;
-    let [app, func, end, dur] = columns(
+    let header = header_of(&name, &mut reader)?;
+    let cols = columns(
         &header,
         ["app", "func", "end_timestamp", "duration"],
         &name,
         HEADER,
     )?;
     each_record(&name, &mut reader, opts.on_bad_row, report, |r, line| {
-        let key = (
-            parse_id(r, app, &name, line, "app")?,
-            parse_id(r, func, &name, line, "func")?,
-        );
-        let end_s = parse_time(
-            get(r, end, &name, line, "end_timestamp")?,
-            &name,
-            line,
-            "end_timestamp",
-        )?;
-        let duration = parse_amount(
-            get(r, dur, &name, line, "duration")?,
-            &name,
-            line,
-            "duration",
-        )?;
-        let start_s = end_s - duration;
-        if start_s < 0.0 {
-            let reason = format!("{duration} s is longer than end_timestamp ({end_s} s): the invocation would start before the trace");
-            return Err(TraceError::field(&name, line, "duration", reason));
-        }
+        let (app, func, start_s, end_s) = parse_invocation(r, cols, &name, line)?;
         let cpu = spread(start_s, end_s, opts.step_seconds);
         let end_us = micros(end_s) + KEEP_ALIVE_SECONDS * 1_000_000;
-        let funcs = match functions.get_mut(key.0) {
+        // Looked up by `&str` first: names are allocated only for a new function.
+        let funcs = match functions.get_mut(app) {
             Some(funcs) => funcs,
-            None => functions.entry(key.0.to_string()).or_default(),
+            None => functions.entry(app.to_string()).or_default(),
         };
-        let periods = match funcs.get_mut(key.1) {
+        let periods = match funcs.get_mut(func) {
             Some(periods) => periods,
-            None => funcs.entry(key.1.to_string()).or_default(),
+            None => funcs.entry(func.to_string()).or_default(),
         };
         periods.add(micros(start_s), end_us, cpu);
         Ok(())
     })
+}
+
+/// One row: app, function, start and end of the invocation (s).
+fn parse_invocation<'r>(
+    r: &'r csv::StringRecord,
+    [app, func, end, dur]: [usize; 4],
+    file: &str,
+    line: u64,
+) -> Result<(&'r str, &'r str, f64, f64)> {
+    let app = parse_id(r, app, file, line, "app")?;
+    let func = parse_id(r, func, file, line, "func")?;
+    let end_s = parse_time(
+        get(r, end, file, line, "end_timestamp")?,
+        file,
+        line,
+        "end_timestamp",
+    )?;
+    let duration = parse_amount(get(r, dur, file, line, "duration")?, file, line, "duration")?;
+    let start_s = end_s - duration;
+    if start_s < 0.0 {
+        let reason = format!(
+            "{duration} s is longer than end_timestamp ({end_s} s): the invocation would start before the trace"
+        );
+        return Err(TraceError::field(file, line, "duration", reason));
+    }
+    Ok((app, func, start_s, end_s))
 }
 
 /// Spreads the execution `[start_s, end_s)` over the steps it overlaps, as
