@@ -9,7 +9,9 @@ pub enum Admission {
     /// FirePlace's setting: a server admits a VM if its currently observed
     /// usage plus the VM's request fits its capacity, for CPU and memory.
     /// Nothing is reserved, so co-located VMs may later use more than the
-    /// server has: that is what overloads measure.
+    /// server has: that is what overloads measure. The observed usage is the
+    /// last measurement (the previous step's load): VMs placed earlier in the
+    /// same step are not in it, as in a fleet whose telemetry lags placement.
     Usage,
     /// Classic IaaS allocation (dslab, CloudSim): the sum of requests stays
     /// within capacity times a per-resource oversubscription ratio.

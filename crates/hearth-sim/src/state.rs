@@ -14,8 +14,10 @@ pub(crate) struct Servers {
     /// Server-major load timelines: `cpu[s * horizon + t]`.
     pub cpu: Vec<f32>,
     pub memory: Vec<f32>,
-    /// Usage as observed now: resident VMs' usage at the previous step plus
-    /// the requests of VMs placed during the current step.
+    /// Usage as observed now: the last measurement, resident VMs' usage at
+    /// the previous step. VMs placed during the current step are not in it
+    /// (nothing is reserved); policies see them through `committed`, the VM
+    /// count and the time of the last placement.
     pub observed: Vec<Resources>,
     /// Sum of resident VMs' requests.
     pub committed: Vec<Resources>,
@@ -51,10 +53,9 @@ impl Servers {
     }
 
     /// Adds the VM to server `s` at step `now`: its request to what is
-    /// observed and committed, its whole usage series to the timeline.
+    /// committed, its whole usage series to the timeline.
     pub fn place(&mut self, s: ServerId, vm: &Vm, now: Step) {
         let i = s.index();
-        self.observed[i] += vm.request;
         self.committed[i] += vm.request;
         self.residents[i].push(vm.id);
         self.last_placement[i] = Some(now);
@@ -101,11 +102,11 @@ impl Servers {
 }
 
 /// What a resident VM adds to its server's observed usage at step `now`:
-/// its request if it arrived this step (nothing of it has been seen yet),
-/// else its usage at the previous step.
+/// nothing if it arrived this step (it has not been measured yet), else its
+/// usage at the previous step.
 pub(crate) fn observed_contribution(vm: &Vm, now: Step) -> Resources {
     if vm.arrival >= now {
-        vm.request
+        Resources::default()
     } else {
         vm.usage_at(Step(now.0 - 1))
     }

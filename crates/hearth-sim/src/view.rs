@@ -48,8 +48,8 @@ impl<'a> FleetView<'a> {
         self.servers.capacity[s.index()]
     }
 
-    /// Usage observed now: resident VMs' usage at the previous step plus
-    /// requests of VMs placed this step.
+    /// Usage observed now: the last measurement (resident VMs' usage at the
+    /// previous step). VMs placed during this step are not in it yet.
     pub fn observed(&self, s: ServerId) -> Resources {
         self.servers.observed[s.index()]
     }
