@@ -261,10 +261,10 @@ impl Builder {
             Err(TraceError::field(name, line, TIMESTAMP, reason))
         };
         if gap <= 0.0 {
-            return bad_time("not after; rows must be in time order, and");
+            return bad_time("not after (rows must be in time order):");
         }
         if gap > MAX_GAP_SECONDS {
-            return bad_time("more than 7 days after (taken as a corrupt timestamp);");
+            return bad_time("taken as corrupt: a gap of over 7 days after");
         }
         // At most 2016 (7 days of 300 s steps) by the check above.
         let missing = ((gap / STEP).round() as usize).saturating_sub(1);
