@@ -24,7 +24,9 @@ fn sample_bytes(path: &str) -> Vec<u8> {
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).expect("sample is valid gzip");
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("sample is valid gzip");
     out
 }
 
@@ -45,7 +47,12 @@ fn skip() -> ImportOptions {
     }
 }
 
-fn read_one(format: Format, name: &str, bytes: impl Into<Vec<u8>>, opts: &ImportOptions) -> hearth_trace::Result<Imported> {
+fn read_one(
+    format: Format,
+    name: &str,
+    bytes: impl Into<Vec<u8>>,
+    opts: &ImportOptions,
+) -> hearth_trace::Result<Imported> {
     import(format, vec![source(name, bytes)], opts)
 }
 
@@ -58,7 +65,10 @@ fn error_of(result: hearth_trace::Result<Imported>) -> String {
 
 fn provenance(w: &Workload, key: &str) -> Value {
     let step = w.provenance.steps.last().expect("import recorded");
-    step.details.get(key).cloned().unwrap_or_else(|| panic!("provenance has no `{key}`"))
+    step.details
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| panic!("provenance has no `{key}`"))
 }
 
 fn close(a: f32, b: f64) -> bool {
@@ -66,7 +76,10 @@ fn close(a: f32, b: f64) -> bool {
 }
 
 fn find(w: &Workload, arrival: u32) -> &Vm {
-    w.vms.iter().find(|vm| vm.arrival == Step(arrival)).expect("a VM arrives at that step")
+    w.vms
+        .iter()
+        .find(|vm| vm.arrival == Step(arrival))
+        .expect("a VM arrives at that step")
 }
 
 // ---------------------------------------------------------------- PlanetLab
@@ -83,9 +96,18 @@ fn planetlab_sample_reads_every_vm_day() {
     let imported = import_paths(Format::Planetlab, &[sample(PLANETLAB_DAY)], &opts).unwrap();
     let (w, report) = (&imported.workload, &imported.report);
     assert_eq!((report.files, report.rows, report.skipped_rows), (250, 250 * 288, 0));
-    assert_eq!((w.step_seconds, w.vms.len(), w.end(), w.observed_from), (300, 250, Step(288), Step(0)));
-    assert!(w.vms.iter().all(|vm| vm.arrival == Step(0) && vm.departure == Step(288)));
-    assert!(w.vms.iter().all(|vm| vm.request == Resources::new(2.0, 4.0) && vm.priority == Priority::OnDemand));
+    assert_eq!(
+        (w.step_seconds, w.vms.len(), w.end(), w.observed_from),
+        (300, 250, Step(288), Step(0))
+    );
+    assert!(w
+        .vms
+        .iter()
+        .all(|vm| vm.arrival == Step(0) && vm.departure == Step(288)));
+    assert!(w
+        .vms
+        .iter()
+        .all(|vm| vm.request == Resources::new(2.0, 4.0) && vm.priority == Priority::OnDemand));
     assert!(w.vms.iter().all(|vm| vm.usage.memory.iter().all(|&m| m == 0.0)));
     // Files are read in name order: the first is ..._colostate_557, starting 24, 34, 29 percent.
     let first = &w.vms[0].usage.cpu;
@@ -93,7 +115,10 @@ fn planetlab_sample_reads_every_vm_day() {
     let total: f64 = w.vms.iter().flat_map(|vm| &vm.usage.cpu).map(|&c| f64::from(c)).sum();
     assert!((total - 778_289.0 / 100.0 * 2.0).abs() < 0.5, "total CPU {total}");
     assert_eq!(provenance(w, "format"), "planetlab");
-    assert!(provenance(w, "memory_usage").as_str().unwrap().contains("records no memory"));
+    assert!(provenance(w, "memory_usage")
+        .as_str()
+        .unwrap()
+        .contains("records no memory"));
 }
 
 #[test]
@@ -111,18 +136,29 @@ fn planetlab_reads_file_names_with_spaces() {
 fn planetlab_days_of_several_folders_are_separate_vms_from_step_0() {
     let day = sample_bytes(PLANETLAB_VM);
     let sources = vec![source("20110303/vm", day.clone()), source("20110304/vm", day)];
-    let w = import(Format::Planetlab, sources, &ImportOptions::default()).unwrap().workload;
+    let w = import(Format::Planetlab, sources, &ImportOptions::default())
+        .unwrap()
+        .workload;
     assert_eq!(w.vms.len(), 2);
-    assert!(w.vms.iter().all(|vm| vm.arrival == Step(0) && vm.departure == Step(288)));
+    assert!(w
+        .vms
+        .iter()
+        .all(|vm| vm.arrival == Step(0) && vm.departure == Step(288)));
 }
 
 #[test]
 fn planetlab_rejects_bad_percentages_naming_file_line_and_field() {
     let opts = ImportOptions::default();
     let err = error_of(read_one(Format::Planetlab, "day/vm-a", "10\n150\n20\n", &opts));
-    assert!(err.contains("day/vm-a:2: field `cpu_percent`") && err.contains("0..=100"), "{err}");
+    assert!(
+        err.contains("day/vm-a:2: field `cpu_percent`") && err.contains("0..=100"),
+        "{err}"
+    );
     let err = error_of(read_one(Format::Planetlab, "day/vm-b", "10\n20\nten\n", &opts));
-    assert!(err.contains("day/vm-b:3: field `cpu_percent`") && err.contains("\"ten\""), "{err}");
+    assert!(
+        err.contains("day/vm-b:3: field `cpu_percent`") && err.contains("\"ten\""),
+        "{err}"
+    );
     let err = error_of(read_one(Format::Planetlab, "day/vm-c", "10\n\n20\n", &opts));
     assert!(err.contains("day/vm-c:2: field `cpu_percent`: empty line"), "{err}");
     let err = error_of(read_one(Format::Planetlab, "day/vm-d", "", &opts));
@@ -131,7 +167,9 @@ fn planetlab_rejects_bad_percentages_naming_file_line_and_field() {
 
 #[test]
 fn planetlab_ignores_trailing_blank_lines() {
-    let w = read_one(Format::Planetlab, "vm", "10\n20\n\n \n", &ImportOptions::default()).unwrap().workload;
+    let w = read_one(Format::Planetlab, "vm", "10\n20\n\n \n", &ImportOptions::default())
+        .unwrap()
+        .workload;
     assert_eq!(w.vms[0].departure, Step(2));
 }
 
@@ -144,7 +182,12 @@ fn planetlab_skip_counts_bad_lines_and_keeps_time_aligned() {
     assert_eq!(cpu, vec![0.1, 0.1, 0.1, 0.3]);
     assert_eq!(provenance(&imported.workload, "steps_filled_for_bad_lines"), 2);
     // A file with no good line at all is dropped, and counted.
-    let imported = import(Format::Planetlab, vec![source("bad", "x\n"), source("good", "5\n")], &skip()).unwrap();
+    let imported = import(
+        Format::Planetlab,
+        vec![source("bad", "x\n"), source("good", "5\n")],
+        &skip(),
+    )
+    .unwrap();
     assert_eq!(imported.workload.vms.len(), 1);
     assert_eq!(provenance(&imported.workload, "vms_dropped_without_valid_lines"), 1);
 }
@@ -153,8 +196,12 @@ fn planetlab_skip_counts_bad_lines_and_keeps_time_aligned() {
 fn planetlab_gzipped_reads_the_same_as_plain() {
     let plain = sample_bytes(PLANETLAB_VM);
     let opts = ImportOptions::default();
-    let a = read_one(Format::Planetlab, "vm", plain.clone(), &opts).unwrap().workload;
-    let b = read_one(Format::Planetlab, "vm.gz", gzip(&plain), &opts).unwrap().workload;
+    let a = read_one(Format::Planetlab, "vm", plain.clone(), &opts)
+        .unwrap()
+        .workload;
+    let b = read_one(Format::Planetlab, "vm.gz", gzip(&plain), &opts)
+        .unwrap()
+        .workload;
     assert_eq!(a.vms, b.vms);
     let mut cut = gzip(&plain);
     cut.truncate(cut.len() / 2);
@@ -187,7 +234,10 @@ fn bitbrains_sample_reads_with_exact_values() {
     let (w, report) = (&imported.workload, &imported.report);
     assert_eq!((report.files, report.rows, report.skipped_rows), (100, 85_964, 0));
     // 12 of the 100 VMs are never provisioned (0 cores, 0 memory in every row).
-    assert_eq!((w.step_seconds, w.vms.len(), w.vm_steps(), w.end()), (300, 88, 75_772, Step(8640)));
+    assert_eq!(
+        (w.step_seconds, w.vms.len(), w.vm_steps(), w.end()),
+        (300, 88, 75_772, Step(8640))
+    );
     assert_eq!(provenance(w, "vms_dropped_unprovisioned"), 12);
     assert_eq!(provenance(w, "steps_filled"), 176);
     assert_eq!(provenance(w, "vms_with_changing_request"), 26);
@@ -237,19 +287,64 @@ fn bitbrains_fills_gaps_by_repeating_the_previous_row() {
 fn bitbrains_rejects_corrupted_input_naming_file_line_and_field() {
     let text = bitbrains_head(10);
     let opts = ImportOptions::default();
-    let err = error_of(read_one(Format::Bitbrains, "2013-7/1.csv", with_field(&text, 4, 3, "8x7"), &opts));
-    assert!(err.contains("2013-7/1.csv:4: field `CPU usage [MHZ]`") && err.contains("\"8x7\""), "{err}");
-    let err = error_of(read_one(Format::Bitbrains, "1.csv", with_field(&text, 1, 6, "Memory used"), &opts));
-    assert!(err.contains("1.csv:1: field `Memory usage [KB]`: missing from the header"), "{err}");
-    let err = error_of(read_one(Format::Bitbrains, "1.csv", with_field(&text, 5, 0, "1372629804"), &opts));
-    assert!(err.contains("1.csv:5: field `Timestamp [ms]`") && err.contains("time order"), "{err}");
-    let err = error_of(read_one(Format::Bitbrains, "1.csv", with_field(&text, 6, 2, "0.0"), &opts));
+    let err = error_of(read_one(
+        Format::Bitbrains,
+        "2013-7/1.csv",
+        with_field(&text, 4, 3, "8x7"),
+        &opts,
+    ));
+    assert!(
+        err.contains("2013-7/1.csv:4: field `CPU usage [MHZ]`") && err.contains("\"8x7\""),
+        "{err}"
+    );
+    let err = error_of(read_one(
+        Format::Bitbrains,
+        "1.csv",
+        with_field(&text, 1, 6, "Memory used"),
+        &opts,
+    ));
+    assert!(
+        err.contains("1.csv:1: field `Memory usage [KB]`: missing from the header"),
+        "{err}"
+    );
+    let err = error_of(read_one(
+        Format::Bitbrains,
+        "1.csv",
+        with_field(&text, 5, 0, "1372629804"),
+        &opts,
+    ));
+    assert!(
+        err.contains("1.csv:5: field `Timestamp [ms]`") && err.contains("time order"),
+        "{err}"
+    );
+    let err = error_of(read_one(
+        Format::Bitbrains,
+        "1.csv",
+        with_field(&text, 6, 2, "0.0"),
+        &opts,
+    ));
     assert!(err.contains("1.csv:6: field `CPU capacity provisioned [MHZ]`"), "{err}");
-    let err = error_of(read_one(Format::Bitbrains, "1.csv", with_field(&text, 7, 5, "-1"), &opts));
-    assert!(err.contains("1.csv:7: field `Memory capacity provisioned [KB]`"), "{err}");
-    let short: String = text.lines().take(3).map(|l| format!("{l}\n")).chain(["1372630404;\t2\n".into()]).collect();
+    let err = error_of(read_one(
+        Format::Bitbrains,
+        "1.csv",
+        with_field(&text, 7, 5, "-1"),
+        &opts,
+    ));
+    assert!(
+        err.contains("1.csv:7: field `Memory capacity provisioned [KB]`"),
+        "{err}"
+    );
+    let short: String = text
+        .lines()
+        .take(3)
+        .map(|l| format!("{l}\n"))
+        .chain(["1372630404;\t2\n".into()])
+        .collect();
     let err = error_of(read_one(Format::Bitbrains, "1.csv", short, &opts));
-    assert!(err.contains("1.csv:4:") && err.contains("`CPU capacity provisioned [MHZ]` (column 3) is missing"), "{err}");
+    assert!(
+        err.contains("1.csv:4:") && err.contains("`CPU capacity provisioned [MHZ]` (column 3) is missing"),
+        "{err}"
+    );
     let err = error_of(read_one(Format::Bitbrains, "1.csv", bitbrains_head(0), &opts));
     assert!(err.contains("1.csv: no data rows"), "{err}");
 }
@@ -310,7 +405,10 @@ fn openb_sample_reads_with_exact_values() {
     let imported = import_paths(Format::AlibabaOpenb, &[sample(OPENB_PODS)], &ImportOptions::default()).unwrap();
     let (w, report) = (&imported.workload, &imported.report);
     assert_eq!((report.files, report.rows, report.skipped_rows), (1, 8152, 0));
-    assert_eq!((w.step_seconds, w.vms.len(), w.vm_steps(), w.end()), (300, 8152, 710_245, Step(43_010)));
+    assert_eq!(
+        (w.step_seconds, w.vms.len(), w.vm_steps(), w.end()),
+        (300, 8152, 710_245, Step(43_010))
+    );
     assert_eq!(w.vms.iter().filter(|vm| vm.priority == Priority::Spot).count(), 3398);
     // The earliest deletion is at 9,964,972 s: observation starts at step 33,216.
     assert_eq!(w.observed_from, Step(33_216));
@@ -320,7 +418,10 @@ fn openb_sample_reads_with_exact_values() {
     // openb-pod-0000: 12 cores, 16 GiB, LS, created at 0, deleted at 12,537,496 s.
     let pod0 = &w.vms[0];
     assert_eq!((pod0.arrival, pod0.departure), (Step(0), Step(41_792)));
-    assert_eq!((pod0.request, pod0.priority), (Resources::new(12.0, 16.0), Priority::OnDemand));
+    assert_eq!(
+        (pod0.request, pod0.priority),
+        (Resources::new(12.0, 16.0), Priority::OnDemand)
+    );
     assert!(pod0.usage.cpu.iter().all(|&c| c == 12.0) && pod0.usage.memory.iter().all(|&m| m == 16.0));
     // openb-pod-0022: BE, created 9,679,175 s, deleted 9,973,826 s.
     let pod22 = find(w, 32_263);
@@ -334,7 +435,8 @@ fn openb_sample_reads_with_exact_values() {
 
 #[test]
 fn openb_node_list_reads_capacities() {
-    let nodes = alibaba_openb::read_nodes(Source::open(&sample(OPENB_NODES)).unwrap(), &ImportOptions::default()).unwrap();
+    let nodes =
+        alibaba_openb::read_nodes(Source::open(&sample(OPENB_NODES)).unwrap(), &ImportOptions::default()).unwrap();
     assert_eq!(nodes.len(), 1523);
     assert_eq!(nodes[0], Resources::new(32.0, 256.0));
     assert_eq!(nodes[1522], Resources::new(96.0, 384.0));
@@ -342,17 +444,30 @@ fn openb_node_list_reads_capacities() {
     let memory: f64 = nodes.iter().map(|n| f64::from(n.memory.0)).sum();
     assert_eq!((cores, memory), (125_514.0, 612_028_416.0 / 1024.0));
     let bad = "sn,cpu_milli,memory_mib,gpu,model\nn0,32000,262144,0,\nn1,32k,262144,0,\n";
-    let err = alibaba_openb::read_nodes(source("nodes.csv", bad), &skip()).unwrap_err().to_string();
+    let err = alibaba_openb::read_nodes(source("nodes.csv", bad), &skip())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("nodes.csv:3: field `cpu_milli`"), "{err}");
 }
 
 #[test]
 fn openb_refuses_node_lists_and_unknown_file_names() {
     let opts = ImportOptions::default();
-    let err = error_of(read_one(Format::AlibabaOpenb, "x/openb_node_list_all_node.csv", sample_bytes(OPENB_NODES), &opts));
-    assert!(err.contains("openb_node_list_all_node.csv") && err.contains("--nodes"), "{err}");
+    let err = error_of(read_one(
+        Format::AlibabaOpenb,
+        "x/openb_node_list_all_node.csv",
+        sample_bytes(OPENB_NODES),
+        &opts,
+    ));
+    assert!(
+        err.contains("openb_node_list_all_node.csv") && err.contains("--nodes"),
+        "{err}"
+    );
     let err = error_of(read_one(Format::AlibabaOpenb, "pods.csv", pods(&[]), &opts));
-    assert!(err.contains("pods.csv: not an openb file name") && err.contains("pod_list"), "{err}");
+    assert!(
+        err.contains("pods.csv: not an openb file name") && err.contains("pod_list"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -364,15 +479,36 @@ fn openb_rejects_corrupted_input_naming_file_line_and_field() {
         ("p1,1000,1024,0,0,,BE,Running,900,600,900", "field `deletion_time`"),
         ("p1,1O00,1024,0,0,,BE,Running,0,600,0", "field `cpu_milli`"),
         ("p1,1000,1024,0,0,,BE,Running,0,600,soon", "field `scheduled_time`"),
-        ("p1,1000,1024,0,0,,BE,Running,0", "`deletion_time` (column 10) is missing"),
+        (
+            "p1,1000,1024,0,0,,BE,Running,0",
+            "`deletion_time` (column 10) is missing",
+        ),
     ];
     for (row, expected) in cases {
-        let err = error_of(read_one(Format::AlibabaOpenb, "t/openb_pod_list_x.csv", pods(&[good, row]), &opts));
-        assert!(err.contains("t/openb_pod_list_x.csv:3:") && err.contains(expected), "{err}");
+        let err = error_of(read_one(
+            Format::AlibabaOpenb,
+            "t/openb_pod_list_x.csv",
+            pods(&[good, row]),
+            &opts,
+        ));
+        assert!(
+            err.contains("t/openb_pod_list_x.csv:3:") && err.contains(expected),
+            "{err}"
+        );
     }
+    let err = error_of(read_one(Format::AlibabaOpenb, "openb_pod_list_x.csv", pods(&[]), &opts));
+    assert!(err.contains("openb_pod_list_x.csv: no pods"), "{err}");
     let header_without_qos = pods(&[good]).replace(",qos,", ",class,");
-    let err = error_of(read_one(Format::AlibabaOpenb, "openb_pod_list_x.csv", header_without_qos, &opts));
-    assert!(err.contains("openb_pod_list_x.csv:1: field `qos`: missing from the header"), "{err}");
+    let err = error_of(read_one(
+        Format::AlibabaOpenb,
+        "openb_pod_list_x.csv",
+        header_without_qos,
+        &opts,
+    ));
+    assert!(
+        err.contains("openb_pod_list_x.csv:1: field `qos`: missing from the header"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -388,7 +524,10 @@ fn openb_skip_counts_bad_rows_and_keeps_unscheduled_pods() {
     let w = &imported.workload;
     assert_eq!(w.vms.len(), 2);
     let p1 = find(w, 1);
-    assert_eq!((p1.departure, p1.priority, p1.request), (Step(2), Priority::Spot, Resources::new(2.5, 2.0)));
+    assert_eq!(
+        (p1.departure, p1.priority, p1.request),
+        (Step(2), Priority::Spot, Resources::new(2.5, 2.0))
+    );
     assert_eq!(provenance(w, "unscheduled_pods_kept"), 1);
     assert_eq!(provenance(w, "gpu_pods_kept"), 1);
     // The earliest deletion, at 301 s, opens the observation window at step 1.
@@ -406,8 +545,16 @@ fn openb_gzipped_reads_the_same_as_plain() {
     assert_eq!(a.workload.observed_from, b.workload.observed_from);
     let mut cut = gz;
     cut.truncate(cut.len() / 2);
-    let err = error_of(read_one(Format::AlibabaOpenb, "openb_pod_list_default.csv.gz", cut, &skip()));
-    assert!(err.contains("openb_pod_list_default.csv.gz:") && err.contains("truncated"), "{err}");
+    let err = error_of(read_one(
+        Format::AlibabaOpenb,
+        "openb_pod_list_default.csv.gz",
+        cut,
+        &skip(),
+    ));
+    assert!(
+        err.contains("openb_pod_list_default.csv.gz:") && err.contains("truncated"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -416,10 +563,18 @@ fn openb_steps_follow_the_step_option() {
         step_seconds: 60,
         ..ImportOptions::default()
     };
-    let w = read_one(Format::AlibabaOpenb, "openb_pod_list_t.csv", pods(&["p,1000,1024,0,0,,LS,Running,90,150,90"]), &opts)
-        .unwrap()
-        .workload;
-    assert_eq!((w.step_seconds, w.vms[0].arrival, w.vms[0].departure), (60, Step(1), Step(3)));
+    let w = read_one(
+        Format::AlibabaOpenb,
+        "openb_pod_list_t.csv",
+        pods(&["p,1000,1024,0,0,,LS,Running,90,150,90"]),
+        &opts,
+    )
+    .unwrap()
+    .workload;
+    assert_eq!(
+        (w.step_seconds, w.vms[0].arrival, w.vms[0].departure),
+        (60, Step(1), Step(3))
+    );
 }
 
 // ----------------------------------------------------------------- SkyPilot
@@ -439,7 +594,10 @@ fn skypilot_samples_read_with_exact_values() {
     assert_eq!((t.gap_seconds, t.counts.len(), t.counts[0]), (300, 5131, 4));
     let lost = t.preemptions();
     assert_eq!(lost.len(), 5131);
-    assert_eq!((lost.iter().sum::<u32>(), lost.iter().filter(|&&n| n > 0).count()), (75, 60));
+    assert_eq!(
+        (lost.iter().sum::<u32>(), lost.iter().filter(|&&n| n > 0).count()),
+        (75, 60)
+    );
 }
 
 #[test]
@@ -457,16 +615,25 @@ fn skypilot_preemptions_are_drops_in_count() {
 #[test]
 fn skypilot_rejects_corrupted_input_naming_file_line_and_field() {
     let read = |name: &str, text: &str| skypilot::read(source(name, text.to_string())).unwrap_err().to_string();
-    let err = read("aws/zone.json", "{\"metadata\": {\"gap_seconds\": 300},\n \"data\": [1, 2,\n 3 4]}");
+    let err = read(
+        "aws/zone.json",
+        "{\"metadata\": {\"gap_seconds\": 300},\n \"data\": [1, 2,\n 3 4]}",
+    );
     assert!(err.starts_with("aws/zone.json:3:"), "{err}");
-    let err = read("z.json", "{\"metadata\": {\"gap_seconds\": 300},\n \"data\": [1, 2, -3]}");
+    let err = read(
+        "z.json",
+        "{\"metadata\": {\"gap_seconds\": 300},\n \"data\": [1, 2, -3]}",
+    );
     assert!(err.contains("z.json:2: field `data[2]`") && err.contains("-3"), "{err}");
     let err = read("z.json", "{\"metadata\": {\"gap_seconds\": 300}, \"data\": [1, 2.5]}");
     assert!(err.contains("z.json:1: field `data[1]`"), "{err}");
     let err = read("z.json", "{\"metadata\": {\"gap\": 300}, \"data\": [1]}");
     assert!(err.contains("z.json:1: field `metadata.gap_seconds`: missing"), "{err}");
     let err = read("z.json", "{\"metadata\": {\"gap_seconds\": 0}, \"data\": [1]}");
-    assert!(err.contains("z.json:1: field `metadata.gap_seconds`: 0 seconds"), "{err}");
+    assert!(
+        err.contains("z.json:1: field `metadata.gap_seconds`: 0 seconds"),
+        "{err}"
+    );
     let err = read("z.json", "{\"metadata\": {\"gap_seconds\": \"300\"}, \"data\": [1]}");
     assert!(err.contains("field `metadata.gap_seconds`"), "{err}");
     let err = read("z.json", "{\"metadata\": {\"gap_seconds\": 300}}");

@@ -87,11 +87,15 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
 fn check_role(source: &Source) -> Result<()> {
     let base = source.base_name();
     if base.contains("node_list") {
-        let reason = "a node list describes a fleet, not a workload: give it to the simulator with --nodes, not to import";
+        let reason =
+            "a node list describes a fleet, not a workload: give it to the simulator with --nodes, not to import";
         return Err(TraceError::file(source.name(), reason));
     }
     if !base.contains("pod_list") {
-        return Err(TraceError::file(source.name(), format!("not an openb file name: expected {EXPECTED_NAMES}")));
+        return Err(TraceError::file(
+            source.name(),
+            format!("not an openb file name: expected {EXPECTED_NAMES}"),
+        ));
     }
     Ok(())
 }
@@ -115,15 +119,24 @@ fn provenance(pods: &Pods, step_seconds: u32) -> ProvenanceStep {
         .with("step_seconds", step_seconds)
         .with("vms", pods.vms.len())
         .with("request", "cpu_milli / 1000 cores, memory_mib / 1024 GiB")
-        .with("lifetime", "creation_time to deletion_time (seconds), at least one step")
+        .with(
+            "lifetime",
+            "creation_time to deletion_time (seconds), at least one step",
+        )
         .with("priority", "qos BE -> spot; LS, Burstable, Guaranteed -> on-demand")
         .with("spot_vms", pods.spot)
-        .with("usage", "openb records no usage: each pod uses its request at every step (replace it with the composer)")
+        .with(
+            "usage",
+            "openb records no usage: each pod uses its request at every step (replace it with the composer)",
+        )
         .with("unscheduled_pods_kept", pods.unscheduled)
         .with("gpu_pods_kept", pods.gpu)
         .with("gpus", "not modelled: GPU pods count with their CPU and memory only")
         .with("observed_from_step", observed_from)
-        .with("observed_from", "step of the earliest deletion_time: the trace lists only pods alive from then on")
+        .with(
+            "observed_from",
+            "step of the earliest deletion_time: the trace lists only pods alive from then on",
+        )
         .with("pods_created_before_observation", early)
 }
 
@@ -131,6 +144,7 @@ fn read_pods(source: Source, opts: &ImportOptions, report: &mut ReadReport, pods
     let (name, mut reader) = source.csv(b',', true);
     let columns = find_columns(&mut reader, &name, POD_COLUMNS, "an openb pod list")?;
     let mut record = StringRecord::new();
+    let rows_before = report.rows;
     while let Some(row) = next_record(&mut reader, &mut record, &name)? {
         report.rows += 1;
         let line = line_of(&record);
@@ -139,6 +153,12 @@ fn read_pods(source: Source, opts: &ImportOptions, report: &mut ReadReport, pods
             Ok(pod) => pods.add(pod, &name, line)?,
             Err(err) => report.bad_row(opts.on_bad_row, err)?,
         }
+    }
+    if report.rows == rows_before {
+        return Err(TraceError::file(
+            &name,
+            "no pods after the header: expected one row per pod",
+        ));
     }
     Ok(())
 }
@@ -175,8 +195,19 @@ fn parse_pod(record: &StringRecord, columns: &[usize; 8], name: &str, line: u64,
         let reason = format!("the pod would live {} steps of {step_seconds} s, more than {MAX_VM_STEPS}: a corrupt time or too short a step", departure - arrival);
         return Err(TraceError::field(name, line, "deletion_time", reason));
     }
-    let request = Resources::new(f32_of(cpu_milli / 1000.0, name, line, "cpu_milli")?, f32_of(memory_mib / 1024.0, name, line, "memory_mib")?);
-    Ok(Pod { arrival, departure, request, priority, deletion, unscheduled, gpu })
+    let request = Resources::new(
+        f32_of(cpu_milli / 1000.0, name, line, "cpu_milli")?,
+        f32_of(memory_mib / 1024.0, name, line, "memory_mib")?,
+    );
+    Ok(Pod {
+        arrival,
+        departure,
+        request,
+        priority,
+        deletion,
+        unscheduled,
+        gpu,
+    })
 }
 
 fn parse_qos(raw: &str, name: &str, line: u64) -> Result<Priority> {
@@ -204,7 +235,8 @@ impl Pods {
         let lifetime = pod.departure - pod.arrival;
         self.vm_steps = self.vm_steps.saturating_add(u64::from(lifetime));
         if self.vm_steps > MAX_VM_STEPS {
-            let reason = format!("the pods up to here live more than {MAX_VM_STEPS} steps in all: choose a longer step");
+            let reason =
+                format!("the pods up to here live more than {MAX_VM_STEPS} steps in all: choose a longer step");
             return Err(TraceError::row(name, line, reason));
         }
         self.min_deletion = Some(self.min_deletion.map_or(pod.deletion, |d| d.min(pod.deletion)));
@@ -218,7 +250,10 @@ impl Pods {
             departure: Step(pod.departure),
             request: pod.request,
             priority: pod.priority,
-            usage: Usage { cpu: vec![pod.request.cpu.0; n], memory: vec![pod.request.memory.0; n] },
+            usage: Usage {
+                cpu: vec![pod.request.cpu.0; n],
+                memory: vec![pod.request.memory.0; n],
+            },
         });
         Ok(())
     }
@@ -236,13 +271,23 @@ pub fn read_nodes(source: Source, _opts: &ImportOptions) -> Result<Vec<Resources
     while let Some(row) = next_record(&mut reader, &mut record, &name)? {
         row?;
         let line = line_of(&record);
-        let amount = |i: usize| parse_amount(get(&record, columns[i], &name, line, NODE_COLUMNS[i])?, &name, line, NODE_COLUMNS[i]);
+        let amount = |i: usize| {
+            parse_amount(
+                get(&record, columns[i], &name, line, NODE_COLUMNS[i])?,
+                &name,
+                line,
+                NODE_COLUMNS[i],
+            )
+        };
         let cores = f32_of(amount(0)? / 1000.0, &name, line, NODE_COLUMNS[0])?;
         let memory = f32_of(amount(1)? / 1024.0, &name, line, NODE_COLUMNS[1])?;
         nodes.push(Resources::new(cores, memory));
     }
     if nodes.is_empty() {
-        return Err(TraceError::file(&name, "no nodes after the header: expected one row per node"));
+        return Err(TraceError::file(
+            &name,
+            "no nodes after the header: expected one row per node",
+        ));
     }
     Ok(nodes)
 }

@@ -81,7 +81,10 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         }
     }
     let epoch = series.iter().map(|s| s.first_timestamp).fold(f64::INFINITY, f64::min);
-    let vms = series.into_iter().map(|s| vm_of(s, epoch)).collect::<Result<Vec<_>>>()?;
+    let vms = series
+        .into_iter()
+        .map(|s| vm_of(s, epoch))
+        .collect::<Result<Vec<_>>>()?;
     let step = provenance(&counts, vms.len(), epoch);
     let workload = Workload::new(STEP_SECONDS, vms, Provenance { steps: vec![step] })?;
     Ok(Imported { workload, report })
@@ -100,16 +103,31 @@ fn provenance(counts: &Counts, vms: usize, epoch: f64) -> ProvenanceStep {
         .with("format", "bitbrains")
         .with("step_seconds", STEP_SECONDS)
         .with("vms", vms)
-        .with("timestamps", "Unix seconds (the column is named [ms] but holds seconds)")
+        .with(
+            "timestamps",
+            "Unix seconds (the column is named [ms] but holds seconds)",
+        )
         .with("epoch_unix_seconds", if epoch.is_finite() { epoch } else { 0.0 })
-        .with("arrival", "round((first timestamp - earliest first timestamp of all files) / 300 s)")
-        .with("cpu_usage", "CPU usage [MHZ] / CPU capacity provisioned [MHZ] x CPU cores")
+        .with(
+            "arrival",
+            "round((first timestamp - earliest first timestamp of all files) / 300 s)",
+        )
+        .with(
+            "cpu_usage",
+            "CPU usage [MHZ] / CPU capacity provisioned [MHZ] x CPU cores",
+        )
         .with("memory_usage", "Memory usage [KB] / 1024^2 (KB read as KiB) = GiB")
-        .with("request", "largest CPU cores and Memory capacity provisioned [KB] / 1024^2 over the VM's rows")
+        .with(
+            "request",
+            "largest CPU cores and Memory capacity provisioned [KB] / 1024^2 over the VM's rows",
+        )
         .with("vms_with_changing_request", counts.resized)
         .with("priority", "on-demand for every VM: Bitbrains records no priority")
         .with("steps_filled", counts.filled)
-        .with("gap_filling", "a gap over 1.5 steps repeats the previous row for round(gap/300)-1 steps")
+        .with(
+            "gap_filling",
+            "a gap over 1.5 steps repeats the previous row for round(gap/300)-1 steps",
+        )
         .with("vms_dropped_unprovisioned", counts.unprovisioned)
         .with("vms_dropped_without_valid_rows", counts.no_rows)
 }
@@ -132,7 +150,9 @@ fn vm_of(s: Series, epoch: f64) -> Result<Vm> {
         Some((arrival, arrival.checked_add(n)?))
     });
     let Some((arrival, departure)) = departure else {
-        let reason = format!("starts {offset} steps after the earliest file and lives {steps} steps: too far apart to count in steps");
+        let reason = format!(
+            "starts {offset} steps after the earliest file and lives {steps} steps: too far apart to count in steps"
+        );
         return Err(TraceError::file(&s.name, reason));
     };
     Ok(Vm {
@@ -154,19 +174,24 @@ fn read_file(source: Source, policy: OnBadRow, report: &mut ReadReport) -> Resul
     while let Some(row) = next_record(&mut reader, &mut record, &name)? {
         report.rows += 1;
         let line = line_of(&record);
-        let pushed = row.and_then(|()| parse_row(&record, &columns, &name, line)).and_then(|sample| match &mut series {
-            Some(b) => b.push(sample, &name, line),
-            None => {
-                series = Some(Builder::new(sample));
-                Ok(())
-            }
-        });
+        let pushed =
+            row.and_then(|()| parse_row(&record, &columns, &name, line))
+                .and_then(|sample| match &mut series {
+                    Some(b) => b.push(sample, &name, line),
+                    None => {
+                        series = Some(Builder::new(sample));
+                        Ok(())
+                    }
+                });
         if let Err(err) = pushed {
             report.bad_row(policy, err)?;
         }
     }
     if report.rows == rows_before {
-        return Err(TraceError::file(&name, "no data rows after the header: expected one row per 300 s sample"));
+        return Err(TraceError::file(
+            &name,
+            "no data rows after the header: expected one row per 300 s sample",
+        ));
     }
     Ok(series.map(|b| b.finish(name)))
 }
@@ -193,7 +218,9 @@ fn parse_row(record: &StringRecord, columns: &[usize; 6], name: &str, line: u64)
     };
     let f32_of = |x: f64, i: usize| {
         let y = x as f32;
-        y.is_finite().then_some(y).ok_or_else(|| TraceError::field(name, line, COLUMNS[i], format!("{x} is too large")))
+        y.is_finite()
+            .then_some(y)
+            .ok_or_else(|| TraceError::field(name, line, COLUMNS[i], format!("{x} is too large")))
     };
     Ok(Sample {
         timestamp,
@@ -234,17 +261,19 @@ impl Builder {
             Err(TraceError::field(name, line, TIMESTAMP, reason))
         };
         if gap <= 0.0 {
-            return bad_time("not after; rows must be in time order, and");
+            return bad_time("not after (rows must be in time order):");
         }
         if gap > MAX_GAP_SECONDS {
-            return bad_time("more than 7 days after (taken as a corrupt timestamp);");
+            return bad_time("taken as corrupt: a gap of over 7 days after");
         }
         // At most 2016 (7 days of 300 s steps) by the check above.
         let missing = ((gap / STEP).round() as usize).saturating_sub(1);
         self.filled += missing as u64;
         let (cpu, memory) = (self.usage.cpu.last().copied(), self.usage.memory.last().copied());
         self.usage.cpu.extend(std::iter::repeat_n(cpu.unwrap_or(0.0), missing));
-        self.usage.memory.extend(std::iter::repeat_n(memory.unwrap_or(0.0), missing));
+        self.usage
+            .memory
+            .extend(std::iter::repeat_n(memory.unwrap_or(0.0), missing));
         self.usage.cpu.push(s.used.cpu.0);
         self.usage.memory.push(s.used.memory.0);
         self.last_timestamp = s.timestamp;
@@ -311,5 +340,9 @@ pub(super) fn next_record<R: std::io::Read>(
 /// An I/O error while reading, e.g. a truncated or corrupt gzip stream: not
 /// a bad row (nothing after it can be read), so never skipped.
 pub(super) fn read_failure(file: &str, line: u64, err: std::io::Error) -> TraceError {
-    TraceError::row(file, line, format!("cannot read this line: {err} (is the file truncated or corrupt?)"))
+    TraceError::row(
+        file,
+        line,
+        format!("cannot read this line: {err} (is the file truncated or corrupt?)"),
+    )
 }

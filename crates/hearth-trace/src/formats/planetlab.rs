@@ -57,10 +57,19 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         .with("format", "planetlab")
         .with("step_seconds", STEP_SECONDS)
         .with("vms", vms.len())
-        .with("request", format!("{} cores, {} GiB for every VM: PlanetLab records no VM size (--unsized-vm)", cores, opts.unsized_vm.memory.0))
+        .with(
+            "request",
+            format!(
+                "{} cores, {} GiB for every VM: PlanetLab records no VM size, so every VM gets the size given for unsized VMs",
+                cores, opts.unsized_vm.memory.0
+            ),
+        )
         .with("cpu_usage", "percent of capacity / 100 × request cores")
         .with("memory_usage", "0 at every step: PlanetLab records no memory")
-        .with("lifetime", "each file is one VM-day, arriving at step 0 and living one step per line")
+        .with(
+            "lifetime",
+            "each file is one VM-day, arriving at step 0 and living one step per line",
+        )
         .with("priority", "on-demand for every VM: PlanetLab records no priority")
         .with("steps_filled_for_bad_lines", filled)
         .with("vms_dropped_without_valid_lines", dropped);
@@ -98,7 +107,9 @@ fn read_day(source: Source, policy: OnBadRow, report: &mut ReadReport) -> Result
     let mut line = 0u64;
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| read_failure(&name, line + 1, e))?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| read_failure(&name, line + 1, e))?;
         if n == 0 {
             break;
         }
@@ -110,12 +121,20 @@ fn read_day(source: Source, policy: OnBadRow, report: &mut ReadReport) -> Result
         }
         for blank in blank_lines.drain(..) {
             report.rows += 1;
-            let err = TraceError::field(&name, blank, FIELD, "empty line; expected a CPU utilisation percentage 0..=100");
+            let err = TraceError::field(
+                &name,
+                blank,
+                FIELD,
+                "empty line; expected a CPU utilisation percentage 0..=100",
+            );
             report.bad_row(policy, err)?;
             values.push(None);
         }
         report.rows += 1;
-        match text.map_err(|_| not_text(&name, line)).and_then(|t| parse_percent(t, &name, line)) {
+        match text
+            .map_err(|_| not_text(&name, line))
+            .and_then(|t| parse_percent(t, &name, line))
+        {
             Ok(p) => values.push(Some(p)),
             Err(err) => {
                 report.bad_row(policy, err)?;
@@ -128,7 +147,10 @@ fn read_day(source: Source, policy: OnBadRow, report: &mut ReadReport) -> Result
 
 fn finish_day(name: &str, values: Vec<Option<f32>>) -> Result<Option<Day>> {
     if values.is_empty() {
-        return Err(TraceError::file(name, "no CPU samples: expected one utilisation percentage per line"));
+        return Err(TraceError::file(
+            name,
+            "no CPU samples: expected one utilisation percentage per line",
+        ));
     }
     if u32::try_from(values.len()).is_err() {
         return Err(TraceError::file(name, "more lines than a step index can count"));
@@ -152,11 +174,21 @@ fn finish_day(name: &str, values: Vec<Option<f32>>) -> Result<Option<Day>> {
 fn parse_percent(text: &str, file: &str, line: u64) -> Result<f32> {
     let p: f64 = parse_field(text, file, line, FIELD)?;
     if !(0.0..=100.0).contains(&p) {
-        return Err(TraceError::field(file, line, FIELD, format!("{p} is not a CPU utilisation percentage in 0..=100")));
+        return Err(TraceError::field(
+            file,
+            line,
+            FIELD,
+            format!("{p} is not a CPU utilisation percentage in 0..=100"),
+        ));
     }
     Ok(p as f32)
 }
 
 fn not_text(file: &str, line: u64) -> TraceError {
-    TraceError::field(file, line, FIELD, "not UTF-8 text; expected a CPU utilisation percentage 0..=100")
+    TraceError::field(
+        file,
+        line,
+        FIELD,
+        "not UTF-8 text; expected a CPU utilisation percentage 0..=100",
+    )
 }

@@ -47,7 +47,10 @@ impl SpotTrace {
     /// (0 at the first tick and when the count rises).
     pub fn preemptions(&self) -> Vec<u32> {
         let previous = self.counts.first().into_iter().chain(&self.counts);
-        previous.zip(&self.counts).map(|(before, now)| before.saturating_sub(*now)).collect()
+        previous
+            .zip(&self.counts)
+            .map(|(before, now)| before.saturating_sub(*now))
+            .collect()
     }
 }
 
@@ -55,12 +58,22 @@ pub fn read(source: Source) -> Result<SpotTrace> {
     let name = source.name().to_string();
     let failure = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_reader(source.into_reader());
-    let parsed = Document { failure: &failure }.deserialize(&mut de).and_then(|doc| de.end().map(|()| doc));
+    let parsed = Document { failure: &failure }
+        .deserialize(&mut de)
+        .and_then(|doc| de.end().map(|()| doc));
     match parsed {
-        Ok((gap_seconds, counts)) => Ok(SpotTrace { name, gap_seconds, counts }),
+        Ok((gap_seconds, counts)) => Ok(SpotTrace {
+            name,
+            gap_seconds,
+            counts,
+        }),
         Err(err) => Err(match failure.into_inner() {
             Some(Failure { field, reason }) => TraceError::field(&name, err.line() as u64, &field, reason),
-            None if err.is_io() => TraceError::row(&name, err.line() as u64, format!("cannot read: {err} (is the file truncated or corrupt?)")),
+            None if err.is_io() => TraceError::row(
+                &name,
+                err.line() as u64,
+                format!("cannot read: {err} (is the file truncated or corrupt?)"),
+            ),
             None => TraceError::row(&name, err.line() as u64, format!("not a SkyPilot spot trace: {err}")),
         }),
     }
@@ -77,7 +90,10 @@ type Failed<'a> = &'a RefCell<Option<Failure>>;
 
 fn fail<E: de::Error>(failure: Failed, field: &str, reason: String) -> E {
     let err = E::custom(format!("field `{field}`: {reason}"));
-    *failure.borrow_mut() = Some(Failure { field: field.to_string(), reason });
+    *failure.borrow_mut() = Some(Failure {
+        field: field.to_string(),
+        reason,
+    });
     err
 }
 
@@ -125,7 +141,13 @@ impl<'de> Visitor<'de> for Document<'_> {
                 }
             }
         }
-        let missing = |field: &str| fail(self.failure, field, "missing; expected as in a SkyPilot spot trace".into());
+        let missing = |field: &str| {
+            fail(
+                self.failure,
+                field,
+                "missing; expected as in a SkyPilot spot trace".into(),
+            )
+        };
         let gap = gap.ok_or_else(|| missing("metadata.gap_seconds"))?;
         Ok((gap, counts.ok_or_else(|| missing("data"))?))
     }
@@ -157,14 +179,24 @@ impl<'de> Visitor<'de> for Metadata<'_> {
                 let v: Value = map.next_value()?;
                 let seconds = whole(&v).map_err(|reason| fail(self.failure, FIELD, reason))?;
                 if seconds == 0 {
-                    return Err(fail(self.failure, FIELD, "0 seconds between ticks; expected at least 1".into()));
+                    return Err(fail(
+                        self.failure,
+                        FIELD,
+                        "0 seconds between ticks; expected at least 1".into(),
+                    ));
                 }
                 gap = Some(seconds);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        gap.ok_or_else(|| fail(self.failure, FIELD, "missing; expected the seconds between two ticks".into()))
+        gap.ok_or_else(|| {
+            fail(
+                self.failure,
+                FIELD,
+                "missing; expected the seconds between two ticks".into(),
+            )
+        })
     }
 }
 
