@@ -27,14 +27,23 @@ fn table(name: &str, root: &Path, sub: &str, code: &mut String) {
     writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
     for f in files_under(&dir) {
         let shown = f.strip_prefix(root.parent().unwrap().parent().unwrap()).unwrap_or(&f);
-        writeln!(code, "    ({:?}, include_bytes!({:?})),", shown.display().to_string(), f.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({:?}, include_bytes!({:?})),",
+            shown.display().to_string(),
+            f.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(code, "];").unwrap();
 }
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let root = manifest.join("../../data/samples").canonicalize().expect("data/samples exists");
+    let root = manifest
+        .join("../../data/samples")
+        .canonicalize()
+        .expect("data/samples exists");
     let mut code = String::new();
     table("BITBRAINS", &root, "bitbrains-rnd", &mut code);
     table("PLANETLAB", &root, "planetlab", &mut code);

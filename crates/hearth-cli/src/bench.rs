@@ -65,7 +65,10 @@ fn iaas_workload(vms: usize, seed: u64) -> Result<Workload> {
                 departure: Step(1),
                 request: Resources::new(cores, gib),
                 priority: Priority::OnDemand,
-                usage: Usage { cpu: vec![cores], memory: vec![gib] },
+                usage: Usage {
+                    cpu: vec![cores],
+                    memory: vec![gib],
+                },
             }
         })
         .collect();
@@ -76,19 +79,34 @@ fn iaas(a: IaasArgs) -> Result<()> {
     let t0 = Instant::now();
     let w = iaas_workload(a.vms, a.seed)?;
     let built = t0.elapsed().as_secs_f64();
-    let fleet = FleetSpec::Homogeneous { capacity: Resources::new(144.0, 200.0) }.build(a.hosts);
+    let fleet = FleetSpec::Homogeneous {
+        capacity: Resources::new(144.0, 200.0),
+    }
+    .build(a.hosts);
     let config = SimConfig {
-        admission: Admission::Requests { cpu_oversub: 1.0, memory_oversub: 1.0 },
+        admission: Admission::Requests {
+            cpu_oversub: 1.0,
+            memory_oversub: 1.0,
+        },
         seed: a.seed,
         ..Default::default()
     };
     let t1 = Instant::now();
     let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
     let simulated = t1.elapsed().as_secs_f64();
-    println!("dslab iaas-benchmark workload: {} VMs, {} hosts of 144 cores / 204800 MiB, {}", a.vms, a.hosts, a.policy);
+    println!(
+        "dslab iaas-benchmark workload: {} VMs, {} hosts of 144 cores / 204800 MiB, {}",
+        a.vms, a.hosts, a.policy
+    );
     println!("  workload generation   {built:.3} s");
-    println!("  simulation            {simulated:.3} s (placement {:.3} s)", m.placement_seconds);
-    println!("  placed {} / rejected {} / hosts used {}", m.placed, m.rejections, m.servers_used);
+    println!(
+        "  simulation            {simulated:.3} s (placement {:.3} s)",
+        m.placement_seconds
+    );
+    println!(
+        "  placed {} / rejected {} / hosts used {}",
+        m.placed, m.rejections, m.servers_used
+    );
     println!("  placements per second {:.0}", m.placed as f64 / simulated);
     Ok(())
 }
@@ -104,18 +122,38 @@ fn sim(a: SimArgs) -> Result<()> {
     let w = d.build()?;
     let composed = t0.elapsed().as_secs_f64();
     let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 3).max(1));
-    let fleet = FleetSpec::Homogeneous { capacity: Resources::new(16.0, 64.0) }.build(servers);
-    let config = SimConfig { seed: a.seed, ..Default::default() };
+    let fleet = FleetSpec::Homogeneous {
+        capacity: Resources::new(16.0, 64.0),
+    }
+    .build(servers);
+    let config = SimConfig {
+        seed: a.seed,
+        ..Default::default()
+    };
     let t1 = Instant::now();
     let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
     let simulated = t1.elapsed().as_secs_f64();
     println!("{}", d.describe());
-    println!("  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}", w.vms.len(), w.vm_steps(), w.end().0, a.policy);
+    println!(
+        "  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}",
+        w.vms.len(),
+        w.vm_steps(),
+        w.end().0,
+        a.policy
+    );
     println!("  compose               {composed:.3} s");
     println!("  simulate              {simulated:.3} s");
     println!("  VM-steps per second   {:.3e}", w.vm_steps() as f64 / simulated);
-    println!("  placements per second {:.3e} (whole run); {:.3e} (placement decisions alone)", m.placed as f64 / simulated, m.decisions_per_second);
-    println!("  overload rate {:.2}%  rejections {}", m.overload_rate * 100.0, m.rejections);
+    println!(
+        "  placements per second {:.3e} (whole run); {:.3e} (placement decisions alone)",
+        m.placed as f64 / simulated,
+        m.decisions_per_second
+    );
+    println!(
+        "  overload rate {:.2}%  rejections {}",
+        m.overload_rate * 100.0,
+        m.rejections
+    );
     println!("  peak resident memory  {}", peak_rss());
     Ok(())
 }
@@ -124,7 +162,11 @@ fn sim(a: SimArgs) -> Result<()> {
 fn peak_rss() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+        })
         .map(|kb| {
             let k: f64 = kb.trim_end_matches(" kB").trim().parse().unwrap_or(0.0);
             format!("{:.2} GiB ({kb})", k / 1024.0 / 1024.0)

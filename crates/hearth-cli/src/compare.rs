@@ -93,7 +93,11 @@ pub fn run(args: CompareArgs) -> Result<()> {
     }
     let jobs = jobs(&args, &policies)?;
     eprintln!("workload: {source}");
-    eprintln!("fleet: {}; overload limit {}%", args.fleet.describe(), args.overload_limit * 100.0);
+    eprintln!(
+        "fleet: {}; overload limit {}%",
+        args.fleet.describe(),
+        args.overload_limit * 100.0
+    );
     let sizings = size_all(&args, &workload, &spec, &jobs)?;
     let results = collect(&jobs, sizings, args.seeds as usize);
     print_table(&results, args.overload_limit);
@@ -118,7 +122,11 @@ fn jobs(args: &CompareArgs, policies: &[String]) -> Result<Vec<Job>> {
     for admission in args.fleet.admissions()? {
         for p in policies {
             for seed in args.seed..args.seed + args.seeds {
-                jobs.push(Job { admission, policy: p.clone(), seed });
+                jobs.push(Job {
+                    admission,
+                    policy: p.clone(),
+                    seed,
+                });
             }
         }
     }
@@ -135,7 +143,10 @@ fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) ->
         max_servers: args.max_servers,
         ..Default::default()
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -149,7 +160,11 @@ fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) ->
         }
     });
     bar.finish_and_clear();
-    done.into_inner().expect("no worker panicked").into_iter().map(|r| r.expect("every job ran")).collect()
+    done.into_inner()
+        .expect("no worker panicked")
+        .into_iter()
+        .map(|r| r.expect("every job ran"))
+        .collect()
 }
 
 fn size_one(args: &CompareArgs, w: &Workload, spec: &FleetSpec, job: &Job, opts: &SizingOptions) -> Result<Sizing> {
@@ -198,7 +213,9 @@ fn median_index(by_seed: &[Option<usize>]) -> usize {
 }
 
 fn spread(r: &PolicyResult) -> String {
-    let Some(n) = r.servers_needed else { return "none".into() };
+    let Some(n) = r.servers_needed else {
+        return "none".into();
+    };
     let known: Vec<usize> = r.servers_needed_by_seed.iter().flatten().copied().collect();
     let (lo, hi) = (known.iter().min(), known.iter().max());
     match (lo, hi) {
@@ -214,7 +231,15 @@ fn print_table(results: &[PolicyResult], limit: f64) {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_header(vec![
-        "policy", "admission", "servers needed", "overload %", "VM-step overload %", "peak/avg", "utilisation %", "rejections", "decisions/s",
+        "policy",
+        "admission",
+        "servers needed",
+        "overload %",
+        "VM-step overload %",
+        "peak/avg",
+        "utilisation %",
+        "rejections",
+        "decisions/s",
     ]);
     for r in results {
         t.add_row(vec![
@@ -230,13 +255,27 @@ fn print_table(results: &[PolicyResult], limit: f64) {
         ]);
     }
     println!("{t}");
-    println!("servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes", limit * 100.0);
+    println!(
+        "servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes",
+        limit * 100.0
+    );
     for r in results.iter().filter(|r| r.servers_needed.is_none()) {
-        println!("  {} ({}): no fleet size meets the limit: {}", r.policy, r.admission, r.reason.as_deref().unwrap_or("?"));
+        println!(
+            "  {} ({}): no fleet size meets the limit: {}",
+            r.policy,
+            r.admission,
+            r.reason.as_deref().unwrap_or("?")
+        );
     }
 }
 
-fn write_outputs(args: &CompareArgs, w: &Workload, source: &str, spec: &FleetSpec, results: &[PolicyResult]) -> Result<()> {
+fn write_outputs(
+    args: &CompareArgs,
+    w: &Workload,
+    source: &str,
+    spec: &FleetSpec,
+    results: &[PolicyResult],
+) -> Result<()> {
     if let Some(path) = &args.json {
         let s = summarize(w);
         let doc = json!({
@@ -268,14 +307,26 @@ fn write_outputs(args: &CompareArgs, w: &Workload, source: &str, spec: &FleetSpe
 
 fn spec_json(spec: &FleetSpec) -> serde_json::Value {
     match spec {
-        FleetSpec::Homogeneous { capacity } => json!({"kind": "homogeneous", "cores": capacity.cpu.0, "memory_gib": capacity.memory.0}),
+        FleetSpec::Homogeneous { capacity } => {
+            json!({"kind": "homogeneous", "cores": capacity.cpu.0, "memory_gib": capacity.memory.0})
+        }
         FleetSpec::Nodes { nodes } => json!({"kind": "node-list", "nodes": nodes.len()}),
     }
 }
 
 const CSV_HEADER: [&str; 12] = [
-    "policy", "admission", "servers_needed", "overload_rate", "vm_overload_rate", "peak_to_average", "utilisation", "rejections",
-    "evictions", "decisions_per_second", "servers_needed_by_seed", "reason",
+    "policy",
+    "admission",
+    "servers_needed",
+    "overload_rate",
+    "vm_overload_rate",
+    "peak_to_average",
+    "utilisation",
+    "rejections",
+    "evictions",
+    "decisions_per_second",
+    "servers_needed_by_seed",
+    "reason",
 ];
 
 fn csv_row(r: &PolicyResult) -> Vec<String> {
@@ -291,7 +342,11 @@ fn csv_row(r: &PolicyResult) -> Vec<String> {
         r.rejections.to_string(),
         r.evictions.to_string(),
         r.decisions_per_second.to_string(),
-        r.servers_needed_by_seed.iter().map(|x| opt(*x)).collect::<Vec<_>>().join(" "),
+        r.servers_needed_by_seed
+            .iter()
+            .map(|x| opt(*x))
+            .collect::<Vec<_>>()
+            .join(" "),
         r.reason.clone().unwrap_or_default(),
     ]
 }

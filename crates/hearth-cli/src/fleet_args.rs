@@ -57,7 +57,8 @@ impl FleetArgs {
             crate::samples::openb_nodes(&opts)?
         } else {
             let source = Source::open(&PathBuf::from(nodes))?;
-            hearth_trace::formats::alibaba_openb::read_nodes(source, &opts).with_context(|| format!("reading --nodes {nodes}"))?
+            hearth_trace::formats::alibaba_openb::read_nodes(source, &opts)
+                .with_context(|| format!("reading --nodes {nodes}"))?
         };
         if nodes.is_empty() {
             bail!("the node list {} holds no nodes", self.nodes.as_deref().unwrap_or(""));

@@ -26,7 +26,9 @@ fn sources(files: &'static [(&'static str, &'static [u8])], keep: impl Fn(&str) 
 /// The openb pod list: arrivals, lifetimes, priorities and sizes.
 pub fn openb_arrivals(opts: &ImportOptions) -> Result<Workload> {
     let pods = sources(embedded::OPENB, |n| n.contains("pod_list"))?;
-    Ok(import(Format::AlibabaOpenb, pods, opts).context("reading the embedded openb sample")?.workload)
+    Ok(import(Format::AlibabaOpenb, pods, opts)
+        .context("reading the embedded openb sample")?
+        .workload)
 }
 
 /// The openb node list: capacities of a real heterogeneous cluster.
@@ -42,7 +44,9 @@ pub fn usage_trace(which: SampleUsage, opts: &ImportOptions) -> Result<Workload>
         SampleUsage::Planetlab => (Format::Planetlab, embedded::PLANETLAB),
     };
     let srcs = sources(files, |_| true)?;
-    Ok(import(format, srcs, opts).with_context(|| format!("reading the embedded {} sample", format.name()))?.workload)
+    Ok(import(format, srcs, opts)
+        .with_context(|| format!("reading the embedded {} sample", format.name()))?
+        .workload)
 }
 
 /// What the default workload is made of; `hearth compare` prints it.

@@ -141,7 +141,10 @@ fn import(a: ImportArgs) -> Result<()> {
     bar.finish_and_clear();
     let imported = imported.with_context(|| format!("importing {} trace", format.name()))?;
     let r = &imported.report;
-    eprintln!("read {} rows from {} files; skipped {} bad rows", r.rows, r.files, r.skipped_rows);
+    eprintln!(
+        "read {} rows from {} files; skipped {} bad rows",
+        r.rows, r.files, r.skipped_rows
+    );
     for e in &r.skipped_examples {
         eprintln!("  skipped: {e}");
     }

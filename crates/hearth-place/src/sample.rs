@@ -26,7 +26,10 @@ pub fn sample_admissible(k: usize, vm: &VmView, fleet: &FleetView, rng: &mut Sim
             }
         }
     }
-    let mut rest: Vec<ServerId> = fleet.ids().filter(|s| fleet.admits(*s, vm) && !picked.contains(s)).collect();
+    let mut rest: Vec<ServerId> = fleet
+        .ids()
+        .filter(|s| fleet.admits(*s, vm) && !picked.contains(s))
+        .collect();
     while picked.len() < k && !rest.is_empty() {
         let i = rng.random_range(0..rest.len());
         picked.push(rest.swap_remove(i));
@@ -53,7 +56,13 @@ pub fn best_by<F: FnMut(ServerId) -> f64>(vm: &VmView, fleet: &FleetView, mut sc
 /// placing the VM, as fractions of the server's limit: (cpu, memory).
 pub fn headroom_after(s: ServerId, vm: &VmView, fleet: &FleetView) -> (f64, f64) {
     let (counted, limit) = fleet.admission_load(s);
-    let frac = |used: f32, req: f32, cap: f32| if cap > 0.0 { ((cap - used - req) / cap) as f64 } else { 0.0 };
+    let frac = |used: f32, req: f32, cap: f32| {
+        if cap > 0.0 {
+            ((cap - used - req) / cap) as f64
+        } else {
+            0.0
+        }
+    };
     (
         frac(counted.cpu.0, vm.request.cpu.0, limit.cpu.0),
         frac(counted.memory.0, vm.request.memory.0, limit.memory.0),

@@ -9,22 +9,34 @@ use proptest::prelude::*;
 use std::sync::Arc;
 
 fn vm_strategy() -> impl Strategy<Value = Vm> {
-    (0u32..20, 1u32..10, 0.5f32..8.0, 0.5f32..32.0, any::<bool>(), any::<u64>()).prop_map(
-        |(arrival, life, cpu, mem, spot, seed)| {
-            let wobble = |i: u32, k: u64| ((seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64 * k)) % 1000) as f32 / 800.0;
+    (
+        0u32..20,
+        1u32..10,
+        0.5f32..8.0,
+        0.5f32..32.0,
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(|(arrival, life, cpu, mem, spot, seed)| {
+            let wobble = |i: u32, k: u64| {
+                ((seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64 * k)) % 1000) as f32 / 800.0
+            };
             Vm {
                 id: VmId(0),
                 arrival: Step(arrival),
                 departure: Step(arrival + life),
                 request: Resources::new(cpu, mem),
-                priority: if spot && seed % 3 == 0 { Priority::Spot } else { Priority::OnDemand },
+                priority: if spot && seed % 3 == 0 {
+                    Priority::Spot
+                } else {
+                    Priority::OnDemand
+                },
                 usage: Usage {
                     cpu: (0..life).map(|i| cpu * wobble(i, 7)).collect(),
                     memory: (0..life).map(|i| mem * wobble(i, 13)).collect(),
                 },
             }
-        },
-    )
+        })
 }
 
 fn workload_strategy() -> impl Strategy<Value = Workload> {
@@ -35,7 +47,10 @@ fn workload_strategy() -> impl Strategy<Value = Workload> {
 fn admission_strategy() -> impl Strategy<Value = Admission> {
     prop_oneof![
         Just(Admission::Usage),
-        (1.0f32..2.0, 1.0f32..1.5).prop_map(|(c, m)| Admission::Requests { cpu_oversub: c, memory_oversub: m }),
+        (1.0f32..2.0, 1.0f32..1.5).prop_map(|(c, m)| Admission::Requests {
+            cpu_oversub: c,
+            memory_oversub: m
+        }),
     ]
 }
 
@@ -63,10 +78,18 @@ impl Policy for Checker {
         self.check_ledger(fleet);
         let choice = self.inner.place(vm, fleet, rng);
         if let Some(s) = choice {
-            assert!(fleet.admits(s, vm), "{} chose a server that does not admit the VM", self.inner.name());
+            assert!(
+                fleet.admits(s, vm),
+                "{} chose a server that does not admit the VM",
+                self.inner.name()
+            );
             self.placed.push((s, vm.id));
         } else {
-            assert!(fleet.ids().all(|s| !fleet.admits(s, vm)), "{} declined an admissible VM", self.inner.name());
+            assert!(
+                fleet.ids().all(|s| !fleet.admits(s, vm)),
+                "{} declined an admissible VM",
+                self.inner.name()
+            );
         }
         choice
     }
@@ -90,7 +113,10 @@ impl Checker {
                 .map(|(_, id)| self.workload.vms[id.0 as usize].request.cpu.0)
                 .sum();
             let committed = fleet.committed(s).cpu.0;
-            assert!((committed - expected).abs() < 1e-3, "server {s:?} holds {committed} cores, ledger says {expected}");
+            assert!(
+                (committed - expected).abs() < 1e-3,
+                "server {s:?} holds {committed} cores, ledger says {expected}"
+            );
         }
     }
 }

@@ -37,7 +37,12 @@ impl Default for SimConfig {
 /// Simulates the workload on the fleet under one policy. Deterministic: the
 /// same workload, fleet, config and policy give bit-identical metrics
 /// (timings aside).
-pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, decider: &mut Decider) -> Result<RunMetrics, SimError> {
+pub fn run(
+    workload: &Workload,
+    fleet: &Fleet,
+    config: &SimConfig,
+    decider: &mut Decider,
+) -> Result<RunMetrics, SimError> {
     let started = Instant::now();
     decider.reset();
     let mut sim = Engine::new(workload, fleet, config);
@@ -64,7 +69,11 @@ pub fn run(workload: &Workload, fleet: &Fleet, config: &SimConfig, decider: &mut
     metrics.servers_used = sim.servers.last_placement.iter().filter(|p| p.is_some()).count();
     metrics.placement_seconds = sim.placement_seconds;
     let decisions = metrics.placed + metrics.rejections;
-    metrics.decisions_per_second = if sim.placement_seconds > 0.0 { decisions as f64 / sim.placement_seconds } else { 0.0 };
+    metrics.decisions_per_second = if sim.placement_seconds > 0.0 {
+        decisions as f64 / sim.placement_seconds
+    } else {
+        0.0
+    };
     metrics.wall_seconds = started.elapsed().as_secs_f64();
     Ok(metrics)
 }
@@ -175,7 +184,11 @@ impl<'w> Engine<'w> {
                 acc.overloaded_server_steps += 1;
                 acc.overloaded_vm_steps += vms;
             }
-            let util = if cap.cpu.0 > 0.0 { (load.cpu.0 / cap.cpu.0) as f64 } else { 0.0 };
+            let util = if cap.cpu.0 > 0.0 {
+                (load.cpu.0 / cap.cpu.0) as f64
+            } else {
+                0.0
+            };
             util_sum += util;
             util_max = util_max.max(util);
         }

@@ -78,6 +78,10 @@ impl Accumulator {
         } else {
             self.utilisation_sum / self.active_server_steps as f64
         };
-        m.peak_to_average = if self.par_steps == 0 { 0.0 } else { self.par_sum / self.par_steps as f64 };
+        m.peak_to_average = if self.par_steps == 0 {
+            0.0
+        } else {
+            self.par_sum / self.par_steps as f64
+        };
     }
 }

@@ -76,7 +76,15 @@ pub fn peak_concurrency(workload: &Workload) -> usize {
         delta[vm.departure.index()] -= 1;
     }
     let mut alive = 0i64;
-    delta.iter().map(|d| { alive += d; alive }).max().unwrap_or(0).max(0) as usize
+    delta
+        .iter()
+        .map(|d| {
+            alive += d;
+            alive
+        })
+        .max()
+        .unwrap_or(0)
+        .max(0) as usize
 }
 
 struct Search<'a> {
@@ -100,14 +108,21 @@ impl Search<'_> {
     }
 
     fn run_search(&mut self) -> Result<Sizing, SimError> {
-        let cap = self.opts.max_servers.unwrap_or_else(|| (2 * peak_concurrency(self.workload)).max(8));
+        let cap = self
+            .opts
+            .max_servers
+            .unwrap_or_else(|| (2 * peak_concurrency(self.workload)).max(8));
         let Some(mut hi) = self.first_meeting(cap)? else {
             return Ok(self.unattainable(cap));
         };
         let mut lo = hi / 2; // fails, or is 0
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if self.meets(mid)? { hi = mid } else { lo = mid }
+            if self.meets(mid)? {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         match self.confirmed_from(hi, cap)? {
             Some(n) => Ok(self.answer(n)),
@@ -156,7 +171,10 @@ impl Search<'_> {
     fn unattainable(&mut self, cap: usize) -> Sizing {
         let (&n, m) = self.runs.range(..=cap).next_back().expect("the cap was run");
         let reason = if m.rejections > 0 {
-            format!("{} VMs still rejected with {n} servers (the largest fleet tried)", m.rejections)
+            format!(
+                "{} VMs still rejected with {n} servers (the largest fleet tried)",
+                m.rejections
+            )
         } else {
             format!(
                 "overload rate {:.2}% at {n} servers (the largest fleet tried) is above the {:.2}% limit: \

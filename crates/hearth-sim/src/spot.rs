@@ -50,7 +50,11 @@ fn victims_on(engine: &Engine, s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>
         .filter(|v| v.priority == Priority::Spot)
         .map(|v| (v.id, counted(v)))
         .collect();
-    spots.sort_by(|a, b| weight(&b.1, &limit).total_cmp(&weight(&a.1, &limit)).then(a.0.cmp(&b.0)));
+    spots.sort_by(|a, b| {
+        weight(&b.1, &limit)
+            .total_cmp(&weight(&a.1, &limit))
+            .then(a.0.cmp(&b.0))
+    });
     let mut load = admission.counted(servers.observed[s], servers.committed[s]);
     let mut victims = Vec::new();
     let fits = |load: &Resources| (*load + vm.request).fits_within(&limit);

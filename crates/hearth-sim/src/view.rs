@@ -64,7 +64,10 @@ impl<'a> FleetView<'a> {
     pub fn admission_load(&self, s: ServerId) -> (Resources, Resources) {
         let i = s.index();
         let a = &self.servers.admission;
-        (a.counted(self.servers.observed[i], self.servers.committed[i]), a.limit(self.servers.capacity[i]))
+        (
+            a.counted(self.servers.observed[i], self.servers.committed[i]),
+            a.limit(self.servers.capacity[i]),
+        )
     }
 
     pub fn vm_count(&self, s: ServerId) -> usize {

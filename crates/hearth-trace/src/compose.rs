@@ -88,7 +88,9 @@ pub fn compose(arrivals: &Workload, usage: &Workload, opts: &ComposeOptions) -> 
     let source_span = source_span_seconds(arrivals);
     let target_span = match opts.days {
         Some(d) if !(d.is_finite() && d > 0.0) => {
-            return Err(TraceError::Invalid(format!("--days must be a positive number, got {d}")))
+            return Err(TraceError::Invalid(format!(
+                "--days must be a positive number, got {d}"
+            )))
         }
         Some(d) => d * 86_400.0,
         None => source_span,
@@ -184,9 +186,8 @@ fn usage_pool(w: &Workload, sizes: SizeSource, bounds: &Bounds) -> (Vec<UsageSha
             left_out += 1;
             continue;
         }
-        let frac = |xs: &[f32], of: f32| -> Vec<f32> {
-            xs.iter().map(|&x| if of > 0.0 { x / of } else { 0.0 }).collect()
-        };
+        let frac =
+            |xs: &[f32], of: f32| -> Vec<f32> { xs.iter().map(|&x| if of > 0.0 { x / of } else { 0.0 }).collect() };
         shapes.push(UsageShape {
             cpu: frac(&vm.usage.cpu, vm.request.cpu.0),
             memory: frac(&vm.usage.memory, vm.request.memory.0),
@@ -279,7 +280,11 @@ fn build_vms(arrivals: &[Arrival], shapes: &[UsageShape], plan: &Plan, rng: &mut
 fn usage_from(shape: &UsageShape, request: Resources, life: u32, rng: &mut ChaCha8Rng) -> Usage {
     let len = shape.cpu.len();
     let life = life as usize;
-    let offset = if life < len { rng.random_range(0..=len - life) } else { 0 };
+    let offset = if life < len {
+        rng.random_range(0..=len - life)
+    } else {
+        0
+    };
     let window = |frac: &[f32], of: f32| -> Vec<f32> { (0..life).map(|i| frac[(offset + i) % len] * of).collect() };
     Usage {
         cpu: window(&shape.cpu, request.cpu.0),
@@ -331,7 +336,11 @@ fn poisson_arrivals(opts: &StaggerOptions, step_seconds: u32, rng: &mut ChaCha8R
             let arrival = rng.random_range(0..span_steps);
             let u: f64 = rng.random_range(f64::EPSILON..1.0);
             let life = (-u.ln() * mean_life_steps).ceil().clamp(1.0, 1e9) as u32;
-            let priority = if rng.random_bool(opts.spot_fraction) { Priority::Spot } else { Priority::OnDemand };
+            let priority = if rng.random_bool(opts.spot_fraction) {
+                Priority::Spot
+            } else {
+                Priority::OnDemand
+            };
             Vm {
                 id: crate::units::VmId(i as u32),
                 arrival: Step(arrival),

@@ -16,11 +16,7 @@ pub enum TraceError {
     },
     /// A row as a whole is malformed (wrong number of columns, bad quoting).
     #[error("{file}:{line}: {reason}")]
-    Row {
-        file: String,
-        line: u64,
-        reason: String,
-    },
+    Row { file: String, line: u64, reason: String },
     /// The file as a whole is unusable (missing header, no rows, wrong format).
     #[error("{file}: {reason}")]
     File { file: String, reason: String },

@@ -19,4 +19,3 @@ pub use source::{OnBadRow, ReadReport, Source};
 pub use store::{read_workload, write_workload};
 pub use units::{Cores, Gib, Resources, Step, VmId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
-

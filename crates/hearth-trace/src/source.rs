@@ -129,8 +129,17 @@ impl ReadReport {
 pub fn parse_field<T: FromStr>(raw: &str, file: &str, line: u64, field: &str) -> Result<T> {
     let raw = raw.trim();
     raw.parse::<T>().map_err(|_| {
-        let shown = if raw.is_empty() { "an empty value".to_string() } else { format!("{raw:?}") };
-        TraceError::field(file, line, field, format!("cannot parse {shown} as {}", short_type::<T>()))
+        let shown = if raw.is_empty() {
+            "an empty value".to_string()
+        } else {
+            format!("{raw:?}")
+        };
+        TraceError::field(
+            file,
+            line,
+            field,
+            format!("cannot parse {shown} as {}", short_type::<T>()),
+        )
     })
 }
 
@@ -138,7 +147,12 @@ pub fn parse_field<T: FromStr>(raw: &str, file: &str, line: u64, field: &str) ->
 pub fn parse_amount(raw: &str, file: &str, line: u64, field: &str) -> Result<f64> {
     let x: f64 = parse_field(raw, file, line, field)?;
     if !x.is_finite() || x < 0.0 {
-        return Err(TraceError::field(file, line, field, format!("{x} is not a finite non-negative number")));
+        return Err(TraceError::field(
+            file,
+            line,
+            field,
+            format!("{x} is not a finite non-negative number"),
+        ));
     }
     Ok(x)
 }
@@ -159,7 +173,11 @@ pub fn get<'r>(record: &'r csv::StringRecord, index: usize, file: &str, line: u6
         TraceError::row(
             file,
             line,
-            format!("row has {} fields; field `{field}` (column {}) is missing", record.len(), index + 1),
+            format!(
+                "row has {} fields; field `{field}` (column {}) is missing",
+                record.len(),
+                index + 1
+            ),
         )
     })
 }

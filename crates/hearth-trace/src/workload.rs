@@ -169,7 +169,9 @@ impl Workload {
                 return Err(TraceError::Invalid(format!("VM at position {i} has id {}", vm.id.0)));
             }
             if i > 0 && self.vms[i - 1].arrival > vm.arrival {
-                return Err(TraceError::Invalid(format!("VM {i} arrives before the VM listed ahead of it")));
+                return Err(TraceError::Invalid(format!(
+                    "VM {i} arrives before the VM listed ahead of it"
+                )));
             }
         }
         Ok(())

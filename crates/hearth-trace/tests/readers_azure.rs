@@ -41,11 +41,7 @@ fn files(dir: &str, names: &[&str], replace: Option<(&str, Vec<u8>)>) -> Vec<(St
         .collect()
 }
 
-fn read(
-    format: Format,
-    files: Vec<(String, Vec<u8>)>,
-    policy: OnBadRow,
-) -> hearth_trace::Result<Imported> {
+fn read(format: Format, files: Vec<(String, Vec<u8>)>, policy: OnBadRow) -> hearth_trace::Result<Imported> {
     let sources = files
         .into_iter()
         .map(|(n, b)| Source::from_bytes(n, b))
@@ -99,11 +95,7 @@ fn drop_last_field(dir: &str, name: &str, line: usize) -> Vec<u8> {
 }
 
 fn assert_close(actual: &[f32], expected: &[f32], what: &str) {
-    assert_eq!(
-        actual.len(),
-        expected.len(),
-        "{what}: {actual:?} vs {expected:?}"
-    );
+    assert_eq!(actual.len(), expected.len(), "{what}: {actual:?} vs {expected:?}");
     for (a, e) in actual.iter().zip(expected) {
         assert!(
             (a - e).abs() <= 1e-5 * e.abs().max(1.0),
@@ -114,22 +106,14 @@ fn assert_close(actual: &[f32], expected: &[f32], what: &str) {
 
 fn check_vm(vm: &Vm, arrival: u32, departure: u32, request: (f32, f32), cpu: &[f32], memory: f32) {
     let what = format!("VM {}", vm.id.0);
-    assert_eq!(
-        (vm.arrival.0, vm.departure.0),
-        (arrival, departure),
-        "{what} life"
-    );
+    assert_eq!((vm.arrival.0, vm.departure.0), (arrival, departure), "{what} life");
     assert_close(
         &[vm.request.cpu.0, vm.request.memory.0],
         &[request.0, request.1],
         &format!("{what} request"),
     );
     assert_close(&vm.usage.cpu, cpu, &format!("{what} cpu"));
-    assert_close(
-        &vm.usage.memory,
-        &vec![memory; cpu.len()],
-        &format!("{what} memory"),
-    );
+    assert_close(&vm.usage.memory, &vec![memory; cpu.len()], &format!("{what} memory"));
 }
 
 fn detail(imported: &Imported, key: &str) -> serde_json::Value {
@@ -169,9 +153,7 @@ fn azure_vm_reads_fixture() {
         &[0.333_333_33 * 24.0, 0.291_666_67 * 24.0],
         64.0,
     );
-    assert!(v
-        .iter()
-        .all(|vm| vm.priority == hearth_trace::Priority::OnDemand));
+    assert!(v.iter().all(|vm| vm.priority == hearth_trace::Priority::OnDemand));
     assert_eq!(imported.report.files, 3);
     assert_eq!(imported.report.rows, 19);
     assert_eq!(imported.report.skipped_rows, 0);
@@ -203,29 +185,16 @@ fn azure_vm_without_readings_fills_every_step() {
 #[test]
 fn azure_vm_rejects_a_wrong_number() {
     let bad = edit_line(VM_DIR, "vmtable.csv", 3, ",40.0,", ",4o.0,");
-    let e = err(
-        Format::AzureVm,
-        files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))),
-    );
+    let e = err(Format::AzureVm, files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))));
     assert!(
         e.contains("vmtable.csv:3: field `avgcpu`") && e.contains("\"4o.0\""),
         "{e}"
     );
 
-    let bad = edit_line(
-        VM_DIR,
-        "vm_cpu_readings-file-2-of-2.csv",
-        2,
-        "900,",
-        "-900,",
-    );
+    let bad = edit_line(VM_DIR, "vm_cpu_readings-file-2-of-2.csv", 2, "900,", "-900,");
     let e = err(
         Format::AzureVm,
-        files(
-            VM_DIR,
-            &VM_FILES,
-            Some(("vm_cpu_readings-file-2-of-2.csv", bad)),
-        ),
+        files(VM_DIR, &VM_FILES, Some(("vm_cpu_readings-file-2-of-2.csv", bad))),
     );
     assert!(
         e.contains("vm_cpu_readings-file-2-of-2.csv:2: field `timestamp`"),
@@ -233,20 +202,14 @@ fn azure_vm_rejects_a_wrong_number() {
     );
 
     let bad = edit_line(VM_DIR, "vmtable.csv", 2, ",>24,", ",>48,");
-    let e = err(
-        Format::AzureVm,
-        files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))),
-    );
+    let e = err(Format::AzureVm, files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))));
     assert!(
         e.contains("vmtable.csv:2: field `vmcorecountbucket`") && e.contains("`>24`"),
         "{e}"
     );
 
     let bad = edit_line(VM_DIR, "vmtable.csv", 6, ",1800,2400,", ",1800,1700,");
-    let e = err(
-        Format::AzureVm,
-        files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))),
-    );
+    let e = err(Format::AzureVm, files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))));
     assert!(
         e.contains("vmtable.csv:6: field `vmdeleted`") && e.contains("before vmcreated"),
         "{e}"
@@ -256,23 +219,13 @@ fn azure_vm_rejects_a_wrong_number() {
 #[test]
 fn azure_vm_rejects_a_missing_column() {
     let bad = drop_last_field(VM_DIR, "vmtable.csv", 4);
-    let e = err(
-        Format::AzureVm,
-        files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))),
-    );
-    assert!(
-        e.contains("vmtable.csv:4: field `vmmemorybucket`: missing"),
-        "{e}"
-    );
+    let e = err(Format::AzureVm, files(VM_DIR, &VM_FILES, Some(("vmtable.csv", bad))));
+    assert!(e.contains("vmtable.csv:4: field `vmmemorybucket`: missing"), "{e}");
 
     let bad = drop_last_field(VM_DIR, "vm_cpu_readings-file-1-of-2.csv", 5);
     let e = err(
         Format::AzureVm,
-        files(
-            VM_DIR,
-            &VM_FILES,
-            Some(("vm_cpu_readings-file-1-of-2.csv", bad)),
-        ),
+        files(VM_DIR, &VM_FILES, Some(("vm_cpu_readings-file-1-of-2.csv", bad))),
     );
     assert!(
         e.contains("vm_cpu_readings-file-1-of-2.csv:5: field `avgcpu`: missing"),
@@ -306,8 +259,7 @@ fn azure_vm_skip_counts_bad_rows() {
     assert_eq!(imported.report.rows, 19);
     assert_eq!(imported.workload.vms.len(), 5);
     assert!(imported.report.skipped_examples[0].contains("vmtable.csv:3: field `avgcpu`"));
-    assert!(imported.report.skipped_examples[1]
-        .contains("vm_cpu_readings-file-1-of-2.csv:2: field `avgcpu`"));
+    assert!(imported.report.skipped_examples[1].contains("vm_cpu_readings-file-1-of-2.csv:2: field `avgcpu`"));
     assert_eq!(detail(&imported, "bad_rows_skipped"), 2);
 }
 
@@ -367,10 +319,7 @@ fn azure_functions_2019_reads_fixture() {
     assert_eq!(imported.report.files, 5);
     assert_eq!(imported.report.rows, 7 + 4 + 2);
     assert_eq!(detail(&imported, "functions"), 5);
-    assert_eq!(
-        detail(&imported, "function_days_filled_with_median_duration"),
-        3
-    );
+    assert_eq!(detail(&imported, "function_days_filled_with_median_duration"), 3);
     assert_eq!(detail(&imported, "apps_filled_with_median_memory"), 1);
     assert_eq!(detail(&imported, "days"), serde_json::json!([1, 2]));
 }
@@ -385,9 +334,7 @@ fn azure_functions_2019_step_is_an_option() {
         step_seconds: 60,
         ..ImportOptions::default()
     };
-    let w = import(Format::AzureFunctions2019, sources, &opts)
-        .unwrap()
-        .workload;
+    let w = import(Format::AzureFunctions2019, sources, &opts).unwrap().workload;
     assert_eq!(w.step_seconds, 60);
     let first = &w.vms[0]; // F1's first period: minutes 0..2, then 10 minutes kept alive
     let mut cpu = vec![0.0; 13];
@@ -403,10 +350,7 @@ fn azure_functions_2019_gzip_reads_as_plain() {
         .into_iter()
         .filter(|(n, _)| n != name)
         .collect();
-    input.push((
-        format!("{name}.gz"),
-        fixture(F19_DIR, &format!("{name}.gz")),
-    ));
+    input.push((format!("{name}.gz"), fixture(F19_DIR, &format!("{name}.gz"))));
     let gzipped = ok(Format::AzureFunctions2019, input);
     assert_eq!(plain.workload.vms, gzipped.workload.vms);
 }
@@ -415,20 +359,11 @@ fn azure_functions_2019_gzip_reads_as_plain() {
 fn azure_functions_2019_rejects_bad_input() {
     let inv = "invocations_per_function_md.anon.d01.csv";
     let bad = edit_line(F19_DIR, inv, 5, "event,0,", "event,x,");
-    let e = err(
-        Format::AzureFunctions2019,
-        files(F19_DIR, &F19_FILES, Some((inv, bad))),
-    );
-    assert!(
-        e.contains(&format!("{inv}:5: field `1`")) && e.contains("\"x\""),
-        "{e}"
-    );
+    let e = err(Format::AzureFunctions2019, files(F19_DIR, &F19_FILES, Some((inv, bad))));
+    assert!(e.contains(&format!("{inv}:5: field `1`")) && e.contains("\"x\""), "{e}");
 
     let bad = drop_last_field(F19_DIR, inv, 3);
-    let e = err(
-        Format::AzureFunctions2019,
-        files(F19_DIR, &F19_FILES, Some((inv, bad))),
-    );
+    let e = err(Format::AzureFunctions2019, files(F19_DIR, &F19_FILES, Some((inv, bad))));
     assert!(
         e.contains(&format!(
             "{inv}:3: row has 1443 fields; field `1440` (column 1444) is missing"
@@ -438,10 +373,7 @@ fn azure_functions_2019_rejects_bad_input() {
 
     let dur = "function_durations_percentiles.anon.d01.csv";
     let bad = edit_line(F19_DIR, dur, 3, ",60000,", ",-60000,");
-    let e = err(
-        Format::AzureFunctions2019,
-        files(F19_DIR, &F19_FILES, Some((dur, bad))),
-    );
+    let e = err(Format::AzureFunctions2019, files(F19_DIR, &F19_FILES, Some((dur, bad))));
     assert!(e.contains(&format!("{dur}:3: field `Average`")), "{e}");
 
     let memory = "app_memory_percentiles.anon.d01.csv";
@@ -450,16 +382,10 @@ fn azure_functions_2019_rejects_bad_input() {
         Format::AzureFunctions2019,
         files(F19_DIR, &F19_FILES, Some((memory, bad))),
     );
-    assert!(
-        e.contains(&format!("{memory}:1: field `AverageAllocatedMb`")),
-        "{e}"
-    );
+    assert!(e.contains(&format!("{memory}:1: field `AverageAllocatedMb`")), "{e}");
 
     let bad = edit_line(F19_DIR, inv, 1, ",Trigger,", ",Trig,");
-    let e = err(
-        Format::AzureFunctions2019,
-        files(F19_DIR, &F19_FILES, Some((inv, bad))),
-    );
+    let e = err(Format::AzureFunctions2019, files(F19_DIR, &F19_FILES, Some((inv, bad))));
     assert!(e.contains(&format!("{inv}:1: field `Trigger`")), "{e}");
 }
 
@@ -501,10 +427,7 @@ fn azure_functions_2019_skip_counts_bad_rows() {
 
 #[test]
 fn azure_functions_2019_checks_file_roles() {
-    let e = err(
-        Format::AzureFunctions2019,
-        files(F19_DIR, &F19_FILES[..4], None),
-    );
+    let e = err(Format::AzureFunctions2019, files(F19_DIR, &F19_FILES[..4], None));
     assert!(e.contains("app_memory_percentiles.anon.d"), "{e}");
     let mut input = files(F19_DIR, &F19_FILES, None);
     input[0].0 = "invocations_per_function_md.anon.day1.csv".into();
@@ -558,23 +481,9 @@ fn azure_functions_2021_reads_fixture() {
     let s = 1.0 / 300.0;
     check_vm(&vms[1], 0, 6, (1.0, m), &[s, 0.0, s, s, 0.0, 0.0], m);
     // app X1 f1: 990..1000.5 s, then 1300..1500 s with two short ones, kept alive to 2100 s.
-    check_vm(
-        &vms[2],
-        3,
-        7,
-        (1.0, m),
-        &[10.5 / 300.0, 200.263 / 300.0, 0.0, 0.0],
-        m,
-    );
+    check_vm(&vms[2], 3, 7, (1.0, m), &[10.5 / 300.0, 200.263 / 300.0, 0.0, 0.0], m);
     // app X1 f2: 2700..3700 s and 2700..3000 s concurrently: two cores at the peak.
-    check_vm(
-        &vms[3],
-        9,
-        15,
-        (2.0, m),
-        &[2.0, 1.0, 1.0, 100.0 / 300.0, 0.0, 0.0],
-        m,
-    );
+    check_vm(&vms[3], 9, 15, (2.0, m), &[2.0, 1.0, 1.0, 100.0 / 300.0, 0.0, 0.0], m);
     // app X1 f1 again, after a gap longer than the keep-alive.
     check_vm(&vms[4], 17, 20, (1.0, m), &[0.134 / 300.0, 0.0, 0.0], m);
     assert_eq!(imported.report.rows, 12);
@@ -587,10 +496,7 @@ fn azure_functions_2021_order_of_rows_does_not_matter() {
     let text = String::from_utf8(fixture(F21_DIR, F21_FILE)).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines[1..].reverse();
-    let reversed = ok(
-        Format::AzureFunctions2021,
-        f21((lines.join("\n") + "\n").into_bytes()),
-    );
+    let reversed = ok(Format::AzureFunctions2021, f21((lines.join("\n") + "\n").into_bytes()));
     let plain = ok(Format::AzureFunctions2021, f21(fixture(F21_DIR, F21_FILE)));
     assert_eq!(plain.workload.vms, reversed.workload.vms);
 }
@@ -598,14 +504,8 @@ fn azure_functions_2021_order_of_rows_does_not_matter() {
 #[test]
 fn azure_functions_2021_gzip_reads_as_plain() {
     let plain = ok(Format::AzureFunctions2021, f21(fixture(F21_DIR, F21_FILE)));
-    let gz = vec![(
-        format!("{F21_FILE}.gz"),
-        fixture(F21_DIR, &format!("{F21_FILE}.gz")),
-    )];
-    assert_eq!(
-        plain.workload.vms,
-        ok(Format::AzureFunctions2021, gz).workload.vms
-    );
+    let gz = vec![(format!("{F21_FILE}.gz"), fixture(F21_DIR, &format!("{F21_FILE}.gz")))];
+    assert_eq!(plain.workload.vms, ok(Format::AzureFunctions2021, gz).workload.vms);
 }
 
 #[test]
@@ -619,10 +519,7 @@ fn azure_functions_2021_rejects_bad_input() {
 
     let bad = edit_line(F21_DIR, F21_FILE, 4, ",3700.0,", ",3700.0.0,");
     let e = err(Format::AzureFunctions2021, f21(bad));
-    assert!(
-        e.contains(&format!("{F21_FILE}:4: field `end_timestamp`")),
-        "{e}"
-    );
+    assert!(e.contains(&format!("{F21_FILE}:4: field `end_timestamp`")), "{e}");
 
     let bad = drop_last_field(F21_DIR, F21_FILE, 6);
     let e = err(Format::AzureFunctions2021, f21(bad));
@@ -635,10 +532,7 @@ fn azure_functions_2021_rejects_bad_input() {
 
     let bad = edit_line(F21_DIR, F21_FILE, 1, "end_timestamp", "end");
     let e = err(Format::AzureFunctions2021, f21(bad));
-    assert!(
-        e.contains(&format!("{F21_FILE}:1: field `end_timestamp`")),
-        "{e}"
-    );
+    assert!(e.contains(&format!("{F21_FILE}:1: field `end_timestamp`")), "{e}");
 
     let gz = gzip(&fixture(F21_DIR, F21_FILE));
     let e = err(
@@ -667,8 +561,7 @@ fn azure_functions_2021_skip_counts_bad_rows() {
     assert_eq!(imported.report.skipped_rows, 1);
     assert_eq!(imported.report.rows, 12);
     assert_eq!(imported.workload.vms.len(), 4); // app X2 f1 had only that invocation
-    assert!(imported.report.skipped_examples[0]
-        .contains(&format!("{F21_FILE}:6: field `end_timestamp`")));
+    assert!(imported.report.skipped_examples[0].contains(&format!("{F21_FILE}:6: field `end_timestamp`")));
 }
 
 // ------------------------------------------------------------------ fuzzing
@@ -697,10 +590,7 @@ fn no_panic(format: Format, input: Vec<(String, Vec<u8>)>) {
 }
 
 fn flips() -> impl Strategy<Value = Vec<(usize, u8)>> {
-    let byte = prop_oneof![
-        proptest::sample::select(b"0123456789.,-\n>e\"".to_vec()),
-        any::<u8>()
-    ];
+    let byte = prop_oneof![proptest::sample::select(b"0123456789.,-\n>e\"".to_vec()), any::<u8>()];
     proptest::collection::vec((any::<usize>(), byte), 0..6)
 }
 

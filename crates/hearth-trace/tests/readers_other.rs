@@ -3,9 +3,7 @@
 
 use hearth_trace::formats::alibaba_2018::ALIBABA_MACHINE_MEMORY_GIB;
 use hearth_trace::formats::google_2019::GOOGLE_MACHINE;
-use hearth_trace::{
-    import, Format, ImportOptions, Imported, OnBadRow, Priority, Resources, Result, Source, Vm,
-};
+use hearth_trace::{import, Format, ImportOptions, Imported, OnBadRow, Priority, Resources, Result, Source, Vm};
 use proptest::prelude::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -60,39 +58,16 @@ fn assert_close(got: &[f32], want: &[f32]) {
     }
 }
 
-fn assert_vm(
-    vm: &Vm,
-    arrival: u32,
-    departure: u32,
-    request: (f32, f32),
-    priority: Priority,
-    cpu: &[f32],
-    mem: &[f32],
-) {
-    assert_eq!(
-        (vm.arrival.0, vm.departure.0),
-        (arrival, departure),
-        "VM {}",
-        vm.id.0
-    );
-    assert_eq!(
-        vm.request,
-        Resources::new(request.0, request.1),
-        "VM {}",
-        vm.id.0
-    );
+fn assert_vm(vm: &Vm, arrival: u32, departure: u32, request: (f32, f32), priority: Priority, cpu: &[f32], mem: &[f32]) {
+    assert_eq!((vm.arrival.0, vm.departure.0), (arrival, departure), "VM {}", vm.id.0);
+    assert_eq!(vm.request, Resources::new(request.0, request.1), "VM {}", vm.id.0);
     assert_eq!(vm.priority, priority, "VM {}", vm.id.0);
     assert_close(&vm.usage.cpu, cpu);
     assert_close(&vm.usage.memory, mem);
 }
 
 fn detail(imported: &Imported, key: &str) -> serde_json::Value {
-    let step = imported
-        .workload
-        .provenance
-        .steps
-        .last()
-        .expect("a provenance step");
+    let step = imported.workload.provenance.steps.last().expect("a provenance step");
     step.details
         .get(key)
         .cloned()
@@ -109,11 +84,7 @@ fn assert_error(result: Result<Imported>, parts: &[&str]) {
 // ---- google-2019 ----
 
 fn google(events: Vec<u8>, usage: Vec<u8>, policy: OnBadRow) -> Result<Imported> {
-    run(
-        Format::Google2019,
-        vec![(G_EVENTS, events), (G_USAGE, usage)],
-        policy,
-    )
+    run(Format::Google2019, vec![(G_EVENTS, events), (G_USAGE, usage)], policy)
 }
 
 fn google_fixture() -> (String, String) {
@@ -128,15 +99,7 @@ fn check_google(imported: &Imported) {
     let mut d_mem = vec![0.0; 10];
     d_cpu[0] = 0.00390625 * c;
     d_mem[0] = 0.001953125 * m;
-    assert_vm(
-        &vms[0],
-        0,
-        10,
-        (0.5, 1.0),
-        Priority::OnDemand,
-        &d_cpu,
-        &d_mem,
-    );
+    assert_vm(&vms[0], 0, 10, (0.5, 1.0), Priority::OnDemand, &d_cpu, &d_mem);
     assert_vm(
         &vms[1],
         2,
@@ -253,9 +216,7 @@ fn google_rejects_missing_column() {
 fn google_skip_counts_bad_rows() {
     let (events, usage) = google_fixture();
     let bad = edit_line(&events, 7, |l| set_field(l, 1, "11"));
-    let bad = edit_line(std::str::from_utf8(&bad).unwrap(), 8, |l| {
-        set_field(l, 2, "x")
-    });
+    let bad = edit_line(std::str::from_utf8(&bad).unwrap(), 8, |l| set_field(l, 2, "x"));
     let imported = google(bad, usage.into_bytes(), OnBadRow::Skip).unwrap();
     assert_eq!(imported.report.skipped_rows, 2);
     assert_eq!(imported.report.skipped_examples.len(), 2);
@@ -284,11 +245,7 @@ fn google_rejects_truncated_gzip() {
 fn google_needs_both_roles_and_known_names() {
     let events = fixture("google-2019", G_EVENTS);
     assert_error(
-        run(
-            Format::Google2019,
-            vec![(G_EVENTS, events.clone())],
-            OnBadRow::Fail,
-        ),
+        run(Format::Google2019, vec![(G_EVENTS, events.clone())], OnBadRow::Fail),
         &["instance usage"],
     );
     let files = vec![(G_EVENTS, events), ("machine_events.csv", Vec::new())];
@@ -325,24 +282,8 @@ fn check_alibaba(imported: &Imported) {
         &[0.8 * m1, 0.8 * m1, 0.75 * m1],
     );
     let c2 = [0.8, 0.8, 0.8, 1.6];
-    assert_vm(
-        &vms[1],
-        1,
-        5,
-        (8.0, m2),
-        Priority::OnDemand,
-        &c2,
-        &[0.5 * m2; 4],
-    );
-    assert_vm(
-        &vms[2],
-        5,
-        6,
-        (1.0, gib(1.5625)),
-        Priority::OnDemand,
-        &[0.0],
-        &[0.0],
-    );
+    assert_vm(&vms[1], 1, 5, (8.0, m2), Priority::OnDemand, &c2, &[0.5 * m2; 4]);
+    assert_vm(&vms[2], 5, 6, (1.0, gib(1.5625)), Priority::OnDemand, &[0.0], &[0.0]);
     assert_eq!(imported.report.rows, 14);
     assert_eq!(imported.report.files, 3);
     let counts = [
@@ -412,19 +353,11 @@ fn alibaba_rejects_wrong_number_and_missing_column() {
 fn alibaba_skip_counts_bad_rows() {
     let (meta, usage) = (text("alibaba-2018", A_META), text("alibaba-2018", A_USAGE));
     let bad = edit_line(&usage, 6, |l| set_field(l, 2, "soon"));
-    let bad = edit_line(std::str::from_utf8(&bad).unwrap(), 2, |l| {
-        set_field(l, 4, "many")
-    });
+    let bad = edit_line(std::str::from_utf8(&bad).unwrap(), 2, |l| set_field(l, 4, "many"));
     let imported = alibaba(meta.into_bytes(), bad, OnBadRow::Skip).unwrap();
     assert_eq!(imported.report.skipped_rows, 2);
-    assert_eq!(
-        detail(&imported, "usage_rows_of_containers_without_meta_dropped"),
-        0
-    );
-    assert_eq!(
-        detail(&imported, "usage_rows_before_first_meta_row_dropped"),
-        0
-    );
+    assert_eq!(detail(&imported, "usage_rows_of_containers_without_meta_dropped"), 0);
+    assert_eq!(detail(&imported, "usage_rows_before_first_meta_row_dropped"), 0);
 }
 
 #[test]
@@ -448,10 +381,7 @@ fn alibaba_rejects_truncated_gzip_and_unknown_files() {
         &["batch_task.csv", "container_usage*.csv"],
     );
     let files = vec![(A_META, fixture("alibaba-2018", A_META))];
-    assert_error(
-        run(Format::Alibaba2018, files, OnBadRow::Fail),
-        &["no container_usage"],
-    );
+    assert_error(run(Format::Alibaba2018, files, OnBadRow::Fail), &["no container_usage"]);
 }
 
 // ---- huawei ----
@@ -474,15 +404,7 @@ fn check_huawei(imported: &Imported) {
     assert_eq!(vms.len(), want.len());
     for (vm, (a, d, r)) in vms.iter().zip(want) {
         let life = (d - a) as usize;
-        assert_vm(
-            vm,
-            a,
-            d,
-            r,
-            Priority::OnDemand,
-            &vec![r.0; life],
-            &vec![r.1; life],
-        );
+        assert_vm(vm, a, d, r, Priority::OnDemand, &vec![r.0; life], &vec![r.1; life]);
     }
     assert_eq!(imported.report.rows, 12);
     assert_eq!(detail(imported, "vms_never_deleted"), 2);
@@ -497,12 +419,7 @@ fn huawei_reads_fixture() {
 #[test]
 fn huawei_gzip_reads_as_plain() {
     let gz = fixture("huawei", &format!("gz/{HUAWEI}.gz"));
-    let imported = run(
-        Format::Huawei,
-        vec![("Huawei-East-1.csv.gz", gz)],
-        OnBadRow::Fail,
-    )
-    .unwrap();
+    let imported = run(Format::Huawei, vec![("Huawei-East-1.csv.gz", gz)], OnBadRow::Fail).unwrap();
     check_huawei(&imported);
 }
 
@@ -518,10 +435,7 @@ fn huawei_rejects_bad_rows() {
         &[HUAWEI, ":4:", "`cpu`"],
     );
     let orphan = edit_line(&t, 7, |l| set_field(l, 0, "42"));
-    assert_error(
-        huawei(orphan, OnBadRow::Fail),
-        &[HUAWEI, ":7:", "`vmid`", "not alive"],
-    );
+    assert_error(huawei(orphan, OnBadRow::Fail), &[HUAWEI, ":7:", "`vmid`", "not alive"]);
     let early = edit_line(&t, 8, |l| set_field(l, 3, "-1"));
     assert_error(huawei(early, OnBadRow::Fail), &[HUAWEI, ":8:", "`time`"]);
     let header = t.replacen("time", "timestamp", 1).into_bytes();
@@ -545,11 +459,7 @@ fn huawei_rejects_truncated_gzip_and_other_names() {
     let gz = fixture("huawei", &format!("gz/{HUAWEI}.gz"));
     let cut = gz[..gz.len() * 2 / 3].to_vec();
     assert_error(
-        run(
-            Format::Huawei,
-            vec![("Huawei-East-1.csv.gz", cut)],
-            OnBadRow::Skip,
-        ),
+        run(Format::Huawei, vec![("Huawei-East-1.csv.gz", cut)], OnBadRow::Skip),
         &["Huawei-East-1.csv.gz"],
     );
     let files = vec![("Huawei-East-1.parquet", Vec::new())];
@@ -566,23 +476,11 @@ const CASES: u32 = 2000;
 /// Every role of every format, with its fixture (file name, format, bytes).
 fn roles() -> Vec<(Format, &'static str, Vec<u8>)> {
     vec![
-        (
-            Format::Google2019,
-            G_EVENTS,
-            fixture("google-2019", G_EVENTS),
-        ),
+        (Format::Google2019, G_EVENTS, fixture("google-2019", G_EVENTS)),
         (Format::Google2019, G_USAGE, fixture("google-2019", G_USAGE)),
         (Format::Alibaba2018, A_META, fixture("alibaba-2018", A_META)),
-        (
-            Format::Alibaba2018,
-            A_USAGE,
-            fixture("alibaba-2018", A_USAGE),
-        ),
-        (
-            Format::Alibaba2018,
-            A_MACHINES,
-            fixture("alibaba-2018", A_MACHINES),
-        ),
+        (Format::Alibaba2018, A_USAGE, fixture("alibaba-2018", A_USAGE)),
+        (Format::Alibaba2018, A_MACHINES, fixture("alibaba-2018", A_MACHINES)),
         (Format::Huawei, HUAWEI, fixture("huawei", HUAWEI)),
         (
             Format::Huawei,

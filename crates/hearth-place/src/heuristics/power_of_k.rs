@@ -26,7 +26,11 @@ impl Policy for PowerOfK {
     fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
         let cpu_share = |s: ServerId| {
             let cap = fleet.capacity(s).cpu.0;
-            if cap > 0.0 { fleet.observed(s).cpu.0 / cap } else { f32::INFINITY }
+            if cap > 0.0 {
+                fleet.observed(s).cpu.0 / cap
+            } else {
+                f32::INFINITY
+            }
         };
         sample_admissible(self.k, vm, fleet, rng)
             .into_iter()

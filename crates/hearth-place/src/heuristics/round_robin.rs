@@ -14,7 +14,9 @@ impl Policy for RoundRobin {
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
         let n = fleet.len();
         let start = self.last.map_or(0, |l| l + 1);
-        let found = (0..n).map(|i| (start + i) % n).find(|&i| fleet.admits(ServerId(i as u32), vm))?;
+        let found = (0..n)
+            .map(|i| (start + i) % n)
+            .find(|&i| fleet.admits(ServerId(i as u32), vm))?;
         self.last = Some(found);
         Some(ServerId(found as u32))
     }

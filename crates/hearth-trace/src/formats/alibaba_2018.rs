@@ -76,7 +76,8 @@ const MACHINE_FIELDS: [&str; 7] = [
     "mem_size",
     "status",
 ];
-const PATTERNS: &str = "`container_meta*.csv[.gz]`, `container_usage*.csv[.gz]` and optionally `machine_meta*.csv[.gz]`";
+const PATTERNS: &str =
+    "`container_meta*.csv[.gz]`, `container_usage*.csv[.gz]` and optionally `machine_meta*.csv[.gz]`";
 
 /// A container: what its meta rows say, then its usage samples per step.
 struct Container {
@@ -169,18 +170,8 @@ fn read_machines(
     each_record(&name, &mut reader, policy, report, |record, line| {
         check_width(record, &MACHINE_FIELDS, &name, line)?;
         let id = parse_id(record, 0, &name, line, "machine_id")?;
-        parse_seconds(
-            get(record, 1, &name, line, "time_stamp")?,
-            &name,
-            line,
-            "time_stamp",
-        )?;
-        let cpus: u64 = crate::source::parse_field(
-            get(record, 4, &name, line, "cpu_num")?,
-            &name,
-            line,
-            "cpu_num",
-        )?;
+        parse_seconds(get(record, 1, &name, line, "time_stamp")?, &name, line, "time_stamp")?;
+        let cpus: u64 = crate::source::parse_field(get(record, 4, &name, line, "cpu_num")?, &name, line, "cpu_num")?;
         counts.machine_rows += 1;
         counts.max_cpu_num = counts.max_cpu_num.max(cpus);
         if !machines.contains(id) {
@@ -200,28 +191,10 @@ fn read_meta(
     each_record(&name, &mut reader, policy, report, |record, line| {
         check_width(record, &META_FIELDS, &name, line)?;
         let id = parse_id(record, 0, &name, line, "container_id")?;
-        let time = parse_seconds(
-            get(record, 2, &name, line, "time_stamp")?,
-            &name,
-            line,
-            "time_stamp",
-        )?;
-        let cpu = parse_amount(
-            get(record, 5, &name, line, "cpu_request")?,
-            &name,
-            line,
-            "cpu_request",
-        )?;
-        let mem = parse_amount(
-            get(record, 7, &name, line, "mem_size")?,
-            &name,
-            line,
-            "mem_size",
-        )?;
-        let request = Resources::new(
-            (cpu / 100.0) as f32,
-            (mem / 100.0) as f32 * ALIBABA_MACHINE_MEMORY_GIB,
-        );
+        let time = parse_seconds(get(record, 2, &name, line, "time_stamp")?, &name, line, "time_stamp")?;
+        let cpu = parse_amount(get(record, 5, &name, line, "cpu_request")?, &name, line, "cpu_request")?;
+        let mem = parse_amount(get(record, 7, &name, line, "mem_size")?, &name, line, "mem_size")?;
+        let request = Resources::new((cpu / 100.0) as f32, (mem / 100.0) as f32 * ALIBABA_MACHINE_MEMORY_GIB);
         let order = containers.len() as u64;
         let c = containers.entry(id.to_string()).or_insert(Container {
             order,
@@ -248,45 +221,21 @@ fn read_usage(
 ) -> Result<()> {
     let (name, mut reader) = source.csv(b',', false);
     let step_s = opts.step_seconds;
-    each_record(
-        &name,
-        &mut reader,
-        opts.on_bad_row,
-        report,
-        |record, line| {
-            check_width(record, &USAGE_FIELDS, &name, line)?;
-            let id = parse_id(record, 0, &name, line, "container_id")?;
-            let time = parse_seconds(
-                get(record, 2, &name, line, "time_stamp")?,
-                &name,
-                line,
-                "time_stamp",
-            )?;
-            let cpu = parse_percent(record, 3, &name, line, "cpu_util_percent")?;
-            let mem = parse_percent(record, 4, &name, line, "mem_util_percent")?;
-            match containers.get_mut(id) {
-                Some(c) => add_sample(
-                    c,
-                    step_of(time, step_s),
-                    step_of(c.first, step_s),
-                    cpu,
-                    mem,
-                    counts,
-                ),
-                None => counts.usage_unknown += 1,
-            }
-            Ok(())
-        },
-    )
+    each_record(&name, &mut reader, opts.on_bad_row, report, |record, line| {
+        check_width(record, &USAGE_FIELDS, &name, line)?;
+        let id = parse_id(record, 0, &name, line, "container_id")?;
+        let time = parse_seconds(get(record, 2, &name, line, "time_stamp")?, &name, line, "time_stamp")?;
+        let cpu = parse_percent(record, 3, &name, line, "cpu_util_percent")?;
+        let mem = parse_percent(record, 4, &name, line, "mem_util_percent")?;
+        match containers.get_mut(id) {
+            Some(c) => add_sample(c, step_of(time, step_s), step_of(c.first, step_s), cpu, mem, counts),
+            None => counts.usage_unknown += 1,
+        }
+        Ok(())
+    })
 }
 
-fn parse_percent(
-    record: &csv::StringRecord,
-    index: usize,
-    file: &str,
-    line: u64,
-    field: &str,
-) -> Result<f32> {
+fn parse_percent(record: &csv::StringRecord, index: usize, file: &str, line: u64, field: &str) -> Result<f32> {
     Ok((parse_amount(get(record, index, file, line, field)?, file, line, field)? / 100.0) as f32)
 }
 
@@ -368,20 +317,20 @@ fn fill_series(sums: &[(f32, f32, u32)], life: usize, counts: &mut Counts) -> (V
     (cpu, memory)
 }
 
-fn provenance(
-    vms: &[Vm],
-    c: &Counts,
-    machines: usize,
-    report: &ReadReport,
-    opts: &ImportOptions,
-) -> ProvenanceStep {
+fn provenance(vms: &[Vm], c: &Counts, machines: usize, report: &ReadReport, opts: &ImportOptions) -> ProvenanceStep {
     ProvenanceStep::new("import")
         .with("format", "alibaba-2018")
         .with("step_seconds", opts.step_seconds)
         .with("time", "time_stamp in seconds")
-        .with("request", "cpu_request / 100 cores; mem_size / 100 x machine memory GiB")
+        .with(
+            "request",
+            "cpu_request / 100 cores; mem_size / 100 x machine memory GiB",
+        )
         .with("machine_memory_gib", ALIBABA_MACHINE_MEMORY_GIB)
-        .with("machine_memory_note", "assumed: the trace normalises memory and does not publish machine sizes")
+        .with(
+            "machine_memory_note",
+            "assumed: the trace normalises memory and does not publish machine sizes",
+        )
         .with(
             "usage",
             "mean of the samples per step; cpu_util_percent and mem_util_percent read as percent of the \

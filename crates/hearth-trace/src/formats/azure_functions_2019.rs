@@ -47,8 +47,7 @@ const MAX_MB: f64 = 1e9;
 const INVOCATIONS: &str = "invocations_per_function_md.anon.d";
 const DURATIONS: &str = "function_durations_percentiles.anon.d";
 const MEMORY: &str = "app_memory_percentiles.anon.d";
-const PATTERNS: &str =
-    "`invocations_per_function_md.anon.dNN.csv`, `function_durations_percentiles.anon.dNN.csv` \
+const PATTERNS: &str = "`invocations_per_function_md.anon.dNN.csv`, `function_durations_percentiles.anon.dNN.csv` \
      or `app_memory_percentiles.anon.dNN.csv` (NN = day 01..99, `.gz` allowed)";
 
 // ---------------------------------------------------------------- busy periods
@@ -72,20 +71,10 @@ pub(crate) struct BusyPeriods {
 impl BusyPeriods {
     /// Adds activity over `[start_us, end_us)` (keep-alive included) with the
     /// CPU seconds it executed per step.
-    pub(crate) fn add(
-        &mut self,
-        start_us: u64,
-        end_us: u64,
-        cpu: impl IntoIterator<Item = (u32, f64)>,
-    ) {
+    pub(crate) fn add(&mut self, start_us: u64, end_us: u64, cpu: impl IntoIterator<Item = (u32, f64)>) {
         let (mut start, mut end) = (start_us, end_us.max(start_us.saturating_add(1)));
         let mut merged = Period::default();
-        while let Some((key, key_end)) = self
-            .periods
-            .range(..end)
-            .next_back()
-            .map(|(&k, p)| (k, p.end_us))
-        {
+        while let Some((key, key_end)) = self.periods.range(..end).next_back().map(|(&k, p)| (k, p.end_us)) {
             if key_end <= start {
                 break;
             }
@@ -125,8 +114,7 @@ fn join(a: Period, b: Period) -> Period {
 
 fn microvm(start_us: u64, period: Period, step_seconds: u32, memory_gib: f32, index: usize) -> Vm {
     let arrival = step_of(start_us as f64 / MICROS as f64, step_seconds);
-    let departure = end_step_of(period.end_us as f64 / MICROS as f64, step_seconds)
-        .max(arrival.saturating_add(1));
+    let departure = end_step_of(period.end_us as f64 / MICROS as f64, step_seconds).max(arrival.saturating_add(1));
     let mut cpu = vec![0.0f32; departure.saturating_sub(arrival) as usize];
     for (&step, &seconds) in period.cpu_seconds.range(arrival..departure) {
         if let Some(x) = cpu.get_mut((step - arrival) as usize) {
@@ -188,9 +176,7 @@ struct Roles {
 
 pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     if opts.step_seconds == 0 {
-        return Err(TraceError::Invalid(
-            "step length must be at least 1 second".into(),
-        ));
+        return Err(TraceError::Invalid("step length must be at least 1 second".into()));
     }
     let roles = split_roles(sources)?;
     let policy = opts.on_bad_row;
@@ -228,8 +214,7 @@ fn split_roles(sources: Vec<Source>) -> Result<Roles> {
         } else if let Some(day) = day_of(base, MEMORY) {
             (&mut roles.memory, day)
         } else {
-            let reason =
-                format!("not a file of the azure-functions-2019 trace: expected {PATTERNS}");
+            let reason = format!("not a file of the azure-functions-2019 trace: expected {PATTERNS}");
             return Err(TraceError::file(s.name(), reason));
         };
         if list.iter().any(|(d, _)| *d == day) {
@@ -297,22 +282,11 @@ pub(crate) fn header_of(
     })
 }
 
-fn read_durations(
-    day: u8,
-    source: Source,
-    policy: OnBadRow,
-    report: &mut ReadReport,
-    trace: &mut Trace,
-) -> Result<()> {
+fn read_durations(day: u8, source: Source, policy: OnBadRow, report: &mut ReadReport, trace: &mut Trace) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
     let expected = "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,...";
-    let [app, func, avg] = columns(
-        &header,
-        ["HashApp", "HashFunction", "Average"],
-        &name,
-        expected,
-    )?;
+    let [app, func, avg] = columns(&header, ["HashApp", "HashFunction", "Average"], &name, expected)?;
     each_record(&name, &mut reader, policy, report, |r, line| {
         let key = (
             parse_id(r, app, &name, line, "HashApp")?,
@@ -338,12 +312,7 @@ fn read_durations(
     })
 }
 
-fn read_memory(
-    source: Source,
-    policy: OnBadRow,
-    report: &mut ReadReport,
-    trace: &mut Trace,
-) -> Result<()> {
+fn read_memory(source: Source, policy: OnBadRow, report: &mut ReadReport, trace: &mut Trace) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
     let expected = "HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,...";
@@ -395,9 +364,7 @@ fn day_medians(day_durations: &BTreeMap<u8, Vec<f64>>) -> Result<Medians> {
         .filter_map(|(&d, v)| Some((d, median(v.clone())?)))
         .collect();
     let all = median(day_durations.values().flatten().copied().collect()).ok_or_else(|| {
-        TraceError::Invalid(
-            "azure-functions-2019: no usable duration rows to take execution times from".into(),
-        )
+        TraceError::Invalid("azure-functions-2019: no usable duration rows to take execution times from".into())
     })?;
     Ok(Medians { by_day, all })
 }
@@ -434,13 +401,7 @@ fn read_invocations(
             trace.filled_durations += 1;
             day_median
         });
-        add_minutes(
-            &mut f.periods,
-            day_offset,
-            &counts,
-            seconds,
-            opts.step_seconds,
-        );
+        add_minutes(&mut f.periods, day_offset, &counts, seconds, opts.step_seconds);
         Ok(())
     })
 }
@@ -498,13 +459,7 @@ fn parse_counts(r: &csv::StringRecord, file: &str, line: u64, counts: &mut Vec<u
 }
 
 /// Adds each busy minute as activity lasting the minute plus the keep-alive.
-fn add_minutes(
-    periods: &mut BusyPeriods,
-    day_offset: u64,
-    counts: &[u32],
-    seconds: f64,
-    step_seconds: u32,
-) {
+fn add_minutes(periods: &mut BusyPeriods, day_offset: u64, counts: &[u32], seconds: f64, step_seconds: u32) {
     for (i, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
         let minute = day_offset + i as u64;
         let start = minute * 60;
@@ -552,11 +507,7 @@ fn build(trace: Trace, opts: &ImportOptions, report: ReadReport) -> Result<Impor
 /// Memory used by each microVM of an app (GiB), and how many apps took the median.
 fn app_memory_gib(trace: &Trace) -> Result<(HashMap<String, f32>, usize)> {
     let mut per_app: HashMap<&str, u32> = HashMap::new();
-    for ((app, _), _) in trace
-        .functions
-        .iter()
-        .filter(|(_, f)| !f.periods.periods.is_empty())
-    {
+    for ((app, _), _) in trace.functions.iter().filter(|(_, f)| !f.periods.periods.is_empty()) {
         *per_app.entry(app.as_str()).or_default() += 1;
     }
     let mb: HashMap<&str, f64> = trace
@@ -575,8 +526,7 @@ fn app_memory_gib(trace: &Trace) -> Result<(HashMap<String, f32>, usize)> {
                 m
             }
             (None, None) => {
-                let reason =
-                    "azure-functions-2019: no usable memory rows to take application memory from";
+                let reason = "azure-functions-2019: no usable memory rows to take application memory from";
                 return Err(TraceError::Invalid(reason.into()));
             }
         };

@@ -42,9 +42,7 @@ type Functions = HashMap<String, HashMap<String, BusyPeriods>>;
 
 pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     if opts.step_seconds == 0 {
-        return Err(TraceError::Invalid(
-            "step length must be at least 1 second".into(),
-        ));
+        return Err(TraceError::Invalid("step length must be at least 1 second".into()));
     }
     for s in &sources {
         if !s.base_name().starts_with(PREFIX) {
@@ -65,20 +63,10 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     build(functions, opts, report)
 }
 
-fn read_file(
-    source: Source,
-    opts: &ImportOptions,
-    report: &mut ReadReport,
-    functions: &mut Functions,
-) -> Result<()> {
+fn read_file(source: Source, opts: &ImportOptions, report: &mut ReadReport, functions: &mut Functions) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
-    let cols = columns(
-        &header,
-        ["app", "func", "end_timestamp", "duration"],
-        &name,
-        HEADER,
-    )?;
+    let cols = columns(&header, ["app", "func", "end_timestamp", "duration"], &name, HEADER)?;
     each_record(&name, &mut reader, opts.on_bad_row, report, |r, line| {
         let (app, func, start_s, end_s) = parse_invocation(r, cols, &name, line)?;
         let cpu = spread(start_s, end_s, opts.step_seconds);
@@ -106,12 +94,7 @@ fn parse_invocation<'r>(
 ) -> Result<(&'r str, &'r str, f64, f64)> {
     let app = parse_id(r, app, file, line, "app")?;
     let func = parse_id(r, func, file, line, "func")?;
-    let end_s = parse_time(
-        get(r, end, file, line, "end_timestamp")?,
-        file,
-        line,
-        "end_timestamp",
-    )?;
+    let end_s = parse_time(get(r, end, file, line, "end_timestamp")?, file, line, "end_timestamp")?;
     let duration = parse_amount(get(r, dur, file, line, "duration")?, file, line, "duration")?;
     let start_s = end_s - duration;
     if start_s < 0.0 {
@@ -149,11 +132,7 @@ fn micros(seconds: f64) -> u64 {
 fn build(functions: Functions, opts: &ImportOptions, report: ReadReport) -> Result<Imported> {
     let mut sorted: Vec<(String, String, BusyPeriods)> = functions
         .into_iter()
-        .flat_map(|(app, funcs)| {
-            funcs
-                .into_iter()
-                .map(move |(func, p)| (app.clone(), func, p))
-        })
+        .flat_map(|(app, funcs)| funcs.into_iter().map(move |(func, p)| (app.clone(), func, p)))
         .collect();
     sorted.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let function_count = sorted.len();

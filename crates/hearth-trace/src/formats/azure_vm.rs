@@ -52,8 +52,7 @@ const VMTABLE_FIELDS: [&str; 11] = [
     "vmmemorybucket",
 ];
 const READING_FIELDS: [&str; 5] = ["timestamp", "vmid", "mincpu", "maxcpu", "avgcpu"];
-const PATTERNS: &str =
-    "`*vmtable*.csv[.gz]` (VM table) or `vm_cpu_readings*.csv[.gz]` (CPU readings)";
+const PATTERNS: &str = "`*vmtable*.csv[.gz]` (VM table) or `vm_cpu_readings*.csv[.gz]` (CPU readings)";
 
 /// One VM of the vmtable while its readings are streamed in.
 struct VmRec {
@@ -148,9 +147,7 @@ pub(crate) fn each_record<R: Read>(
                 }
             }
             Err(e) if e.is_io_error() => {
-                let reason = format!(
-                    "input cannot be read after this line (truncated or corrupt file?): {e}"
-                );
+                let reason = format!("input cannot be read after this line (truncated or corrupt file?): {e}");
                 return Err(TraceError::row(name, last_line, reason));
             }
             Err(e) => {
@@ -163,12 +160,7 @@ pub(crate) fn each_record<R: Read>(
 
 /// Checks that a headerless row has exactly the expected fields, naming the
 /// first missing one.
-pub(crate) fn check_width(
-    record: &csv::StringRecord,
-    fields: &[&str],
-    file: &str,
-    line: u64,
-) -> Result<()> {
+pub(crate) fn check_width(record: &csv::StringRecord, fields: &[&str], file: &str, line: u64) -> Result<()> {
     let expected = format!("expected {} fields: {}", fields.len(), fields.join(","));
     match fields.get(record.len()) {
         _ if record.len() == fields.len() => Ok(()),
@@ -194,12 +186,7 @@ pub(crate) fn parse_id<'r>(
 ) -> Result<&'r str> {
     let raw = get(record, index, file, line, field)?;
     if raw.is_empty() {
-        return Err(TraceError::field(
-            file,
-            line,
-            field,
-            "empty; expected an identifier",
-        ));
+        return Err(TraceError::field(file, line, field, "empty; expected an identifier"));
     }
     Ok(raw)
 }
@@ -233,8 +220,7 @@ fn read_vmtable(
             let reason = format!("VM listed twice (first at line {first_line})");
             return Err(TraceError::field(&name, line, "vmid", reason));
         }
-        let index = u32::try_from(vms.len())
-            .map_err(|_| TraceError::row(&name, line, "more than 2^32 VMs"))?;
+        let index = u32::try_from(vms.len()).map_err(|_| TraceError::row(&name, line, "more than 2^32 VMs"))?;
         ids.insert(vmid.to_string(), index);
         vms.push(rec);
         Ok(())
@@ -252,18 +238,8 @@ fn parse_vm<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<
             VMTABLE_FIELDS[i],
         )
     };
-    let created = parse_time(
-        get(record, 3, file, line, "vmcreated")?,
-        file,
-        line,
-        "vmcreated",
-    )?;
-    let deleted = parse_time(
-        get(record, 4, file, line, "vmdeleted")?,
-        file,
-        line,
-        "vmdeleted",
-    )?;
+    let created = parse_time(get(record, 3, file, line, "vmcreated")?, file, line, "vmcreated")?;
+    let deleted = parse_time(get(record, 4, file, line, "vmdeleted")?, file, line, "vmdeleted")?;
     if deleted < created {
         let reason = format!("{deleted} s is before vmcreated ({created} s)");
         return Err(TraceError::field(file, line, "vmdeleted", reason));
@@ -299,13 +275,7 @@ fn parse_vm<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<
 
 /// A size bucket: a positive number, or the one open-ended bucket `>{lo}`,
 /// read as `hi`.
-fn parse_bucket(
-    raw: &str,
-    (lo, hi): (f64, f64),
-    file: &str,
-    line: u64,
-    field: &str,
-) -> Result<f64> {
+fn parse_bucket(raw: &str, (lo, hi): (f64, f64), file: &str, line: u64, field: &str) -> Result<f64> {
     if let Some(rest) = raw.strip_prefix('>') {
         if rest.trim().parse::<f64>().ok() == Some(lo) {
             return Ok(hi);
@@ -335,9 +305,7 @@ fn read_readings(
             return Ok(());
         };
         let step = step_of(t, STEP_SECONDS);
-        let slot = step
-            .checked_sub(vm.arrival)
-            .and_then(|i| vm.cpu.get_mut(i as usize));
+        let slot = step.checked_sub(vm.arrival).and_then(|i| vm.cpu.get_mut(i as usize));
         match slot {
             None => counts.outside_life += 1,
             Some(x) if !x.is_nan() => counts.duplicate += 1,
@@ -350,18 +318,9 @@ fn read_readings(
     })
 }
 
-fn parse_reading<'r>(
-    record: &'r csv::StringRecord,
-    file: &str,
-    line: u64,
-) -> Result<(f64, &'r str, f64)> {
+fn parse_reading<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<(f64, &'r str, f64)> {
     check_width(record, &READING_FIELDS, file, line)?;
-    let t = parse_time(
-        get(record, 0, file, line, "timestamp")?,
-        file,
-        line,
-        "timestamp",
-    )?;
+    let t = parse_time(get(record, 0, file, line, "timestamp")?, file, line, "timestamp")?;
     let vmid = parse_id(record, 1, file, line, "vmid")?;
     parse_amount(get(record, 2, file, line, "mincpu")?, file, line, "mincpu")?;
     parse_amount(get(record, 3, file, line, "maxcpu")?, file, line, "maxcpu")?;
@@ -415,10 +374,7 @@ fn provenance(
         .with("readings_ignored_duplicate_step", c.duplicate)
         .with("bad_rows_skipped", report.skipped_rows);
     if opts.step_seconds != STEP_SECONDS {
-        step = step.with(
-            "step_seconds_option_ignored",
-            "the trace's 300 s readings set the step",
-        );
+        step = step.with("step_seconds_option_ignored", "the trace's 300 s readings set the step");
     }
     step
 }

@@ -64,8 +64,7 @@ pub const SPOT_BELOW_PRIORITY: i64 = 116;
 const AFTER_END: u64 = i64::MAX as u64;
 const MAX_MICROS: u64 = (MAX_SECONDS * 1e6) as u64;
 const SCHEDULE: u8 = 3;
-const PATTERNS: &str =
-    "`instance_events*.csv[.gz]` (instance events) and `instance_usage*.csv[.gz]` (instance usage)";
+const PATTERNS: &str = "`instance_events*.csv[.gz]` (instance events) and `instance_usage*.csv[.gz]` (instance usage)";
 
 type Key = (i64, i64);
 
@@ -139,13 +138,7 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     };
     let (mut insts, mut last_time) = (HashMap::new(), 0u64);
     for source in events {
-        read_events(
-            source,
-            opts.on_bad_row,
-            &mut report,
-            &mut insts,
-            &mut last_time,
-        )?;
+        read_events(source, opts.on_bad_row, &mut report, &mut insts, &mut last_time)?;
     }
     let mut counts = Counts::default();
     let mut runs: HashMap<Key, Run> = insts
@@ -230,32 +223,15 @@ fn read_events(
     })
 }
 
-fn parse_event(
-    record: &csv::StringRecord,
-    c: &EventCols,
-    file: &str,
-    line: u64,
-) -> Result<(Key, Ev, bool)> {
-    let time = parse_micros(
-        get(record, c.time, file, line, "time")?,
-        file,
-        line,
-        "time",
-        true,
-    )?;
+fn parse_event(record: &csv::StringRecord, c: &EventCols, file: &str, line: u64) -> Result<(Key, Ev, bool)> {
+    let time = parse_micros(get(record, c.time, file, line, "time")?, file, line, "time", true)?;
     let kind: u8 = parse_field(get(record, c.kind, file, line, "type")?, file, line, "type")?;
     if kind > 10 {
-        let reason =
-            format!("{kind} is not an event type: expected 0 (SUBMIT) to 10 (UPDATE_RUNNING)");
+        let reason = format!("{kind} is not an event type: expected 0 (SUBMIT) to 10 (UPDATE_RUNNING)");
         return Err(TraceError::field(file, line, "type", reason));
     }
     let key = parse_key(record, c.collection, c.index, file, line)?;
-    let priority = parse_field(
-        get(record, c.priority, file, line, "priority")?,
-        file,
-        line,
-        "priority",
-    )?;
+    let priority = parse_field(get(record, c.priority, file, line, "priority")?, file, line, "priority")?;
     let cpus = parse_optional(record, c.cpus, file, line, "resource_request.cpus")?;
     let memory = parse_optional(record, c.memory, file, line, "resource_request.memory")?;
     let alloc = match c.collection_type {
@@ -264,9 +240,7 @@ fn parse_event(
             "" | "0" => false,
             "1" => true,
             other => {
-                let reason = format!(
-                    "{other:?} is not a collection type: expected 0 (job) or 1 (alloc set)"
-                );
+                let reason = format!("{other:?} is not a collection type: expected 0 (job) or 1 (alloc set)");
                 return Err(TraceError::field(file, line, "collection_type", reason));
             }
         },
@@ -281,13 +255,7 @@ fn parse_event(
     Ok((key, ev, alloc))
 }
 
-fn parse_key(
-    record: &csv::StringRecord,
-    collection: usize,
-    index: usize,
-    file: &str,
-    line: u64,
-) -> Result<Key> {
+fn parse_key(record: &csv::StringRecord, collection: usize, index: usize, file: &str, line: u64) -> Result<Key> {
     let c = parse_field(
         get(record, collection, file, line, "collection_id")?,
         file,
@@ -304,13 +272,7 @@ fn parse_key(
 }
 
 /// A normalised amount, or `None` for an empty (NULL) value.
-fn parse_optional(
-    record: &csv::StringRecord,
-    index: usize,
-    file: &str,
-    line: u64,
-    field: &str,
-) -> Result<Option<f32>> {
+fn parse_optional(record: &csv::StringRecord, index: usize, file: &str, line: u64, field: &str) -> Result<Option<f32>> {
     let raw = get(record, index, file, line, field)?;
     if raw.is_empty() {
         return Ok(None);
@@ -320,20 +282,18 @@ fn parse_optional(
 
 /// Microseconds since the trace start; `2^63-1` ("after the trace") only
 /// where `after_end_allowed`.
-fn parse_micros(
-    raw: &str,
-    file: &str,
-    line: u64,
-    field: &str,
-    after_end_allowed: bool,
-) -> Result<u64> {
+fn parse_micros(raw: &str, file: &str, line: u64, field: &str, after_end_allowed: bool) -> Result<u64> {
     let t: u64 = parse_field(raw, file, line, field)?;
     if (t == AFTER_END && after_end_allowed) || t <= MAX_MICROS {
         return Ok(t);
     }
     let reason = format!(
         "{t} µs is more than 400 days after the trace start; expected microseconds since the trace start{}",
-        if after_end_allowed { " (or 9223372036854775807 for after its end)" } else { "" }
+        if after_end_allowed {
+            " (or 9223372036854775807 for after its end)"
+        } else {
+            ""
+        }
     );
     Err(TraceError::field(file, line, field, reason))
 }
@@ -350,10 +310,7 @@ fn resolve(key: Key, inst: Inst, last_time: u64, step_s: u32, counts: &mut Count
     }
     let mut events = inst.events;
     events.sort_by_key(|e| e.time);
-    let Some(s) = events
-        .iter()
-        .position(|e| e.kind == SCHEDULE && e.time != AFTER_END)
-    else {
+    let Some(s) = events.iter().position(|e| e.kind == SCHEDULE && e.time != AFTER_END) else {
         counts.never_scheduled += 1;
         return None;
     };
@@ -431,17 +388,11 @@ fn read_usage(
     let (name, mut reader) = source.csv(b',', true);
     let headers = reader.headers().map_err(|e| csv_error(&name, e))?.clone();
     let cols = usage_cols(&headers, &name)?;
-    each_record(
-        &name,
-        &mut reader,
-        opts.on_bad_row,
-        report,
-        |record, line| {
-            let sample = parse_usage(record, &cols, &name, line)?;
-            add_usage(sample, runs, opts.step_seconds, counts);
-            Ok(())
-        },
-    )
+    each_record(&name, &mut reader, opts.on_bad_row, report, |record, line| {
+        let sample = parse_usage(record, &cols, &name, line)?;
+        add_usage(sample, runs, opts.step_seconds, counts);
+        Ok(())
+    })
 }
 
 /// One usage window: instance, start, length in seconds, mean CPU and memory.
@@ -494,11 +445,7 @@ fn add_usage(s: Sample, runs: &mut HashMap<Key, Run>, step_s: u32, counts: &mut 
     let i = step.wrapping_sub(run.arrival) as usize;
     // A zero-length window still carries a mean; give it a tiny weight.
     let w = s.seconds.max(1e-6) as f32;
-    match (
-        run.cpu.get_mut(i),
-        run.memory.get_mut(i),
-        run.weight.get_mut(i),
-    ) {
+    match (run.cpu.get_mut(i), run.memory.get_mut(i), run.weight.get_mut(i)) {
         (Some(c), Some(m), Some(wt)) if step >= run.arrival => {
             *c += cpus * GOOGLE_MACHINE.0 * w;
             *m += memory * GOOGLE_MACHINE.1 * w;
@@ -508,12 +455,7 @@ fn add_usage(s: Sample, runs: &mut HashMap<Key, Run>, step_s: u32, counts: &mut 
     }
 }
 
-fn finish(
-    runs: HashMap<Key, Run>,
-    mut counts: Counts,
-    report: ReadReport,
-    opts: &ImportOptions,
-) -> Result<Imported> {
+fn finish(runs: HashMap<Key, Run>, mut counts: Counts, report: ReadReport, opts: &ImportOptions) -> Result<Imported> {
     let mut runs: Vec<Run> = runs.into_values().collect();
     runs.sort_by_key(|r| (r.arrival, r.key));
     let vms: Vec<Vm> = runs
@@ -549,10 +491,7 @@ fn to_vm(i: usize, mut r: Run, counts: &mut Counts) -> Vm {
 }
 
 fn provenance(vms: &[Vm], c: &Counts, report: &ReadReport, opts: &ImportOptions) -> ProvenanceStep {
-    let spot = vms
-        .iter()
-        .filter(|vm| vm.priority == Priority::Spot)
-        .count() as u64;
+    let spot = vms.iter().filter(|vm| vm.priority == Priority::Spot).count() as u64;
     ProvenanceStep::new("import")
         .with("format", "google-2019")
         .with("step_seconds", opts.step_seconds)
@@ -582,10 +521,7 @@ fn provenance(vms: &[Vm], c: &Counts, report: &ReadReport, opts: &ImportOptions)
         .with("later_runs_after_reschedule_ignored", c.later_runs)
         .with("instances_without_request_use_zero", c.no_request)
         .with("vms_lengthened_to_one_step", c.lengthened)
-        .with(
-            "usage_rows_of_unknown_or_dropped_instances",
-            c.usage_unknown,
-        )
+        .with("usage_rows_of_unknown_or_dropped_instances", c.usage_unknown)
         .with("usage_rows_outside_first_run", c.usage_outside)
         .with("usage_rows_without_average_ignored", c.usage_no_average)
         .with(

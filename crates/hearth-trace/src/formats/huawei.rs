@@ -30,9 +30,7 @@
 
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
-use crate::source::{
-    csv_error, get, line_of, parse_amount, parse_field, OnBadRow, ReadReport, Source,
-};
+use crate::source::{csv_error, get, line_of, parse_amount, parse_field, OnBadRow, ReadReport, Source};
 use crate::units::{Resources, Step, VmId};
 use crate::workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
 use std::collections::HashMap;
@@ -91,12 +89,7 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     finish(state, report, opts)
 }
 
-fn read_file(
-    source: Source,
-    policy: OnBadRow,
-    report: &mut ReadReport,
-    state: &mut State,
-) -> Result<()> {
+fn read_file(source: Source, policy: OnBadRow, report: &mut ReadReport, state: &mut State) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
     let headers = reader.headers().map_err(|e| csv_error(&name, e))?.clone();
     let mut cols = [0usize; 5];
@@ -109,12 +102,7 @@ fn read_file(
     })
 }
 
-fn parse_event(
-    record: &csv::StringRecord,
-    cols: &[usize; 5],
-    file: &str,
-    line: u64,
-) -> Result<Event> {
+fn parse_event(record: &csv::StringRecord, cols: &[usize; 5], file: &str, line: u64) -> Result<Event> {
     let field = |i: usize| get(record, cols[i], file, line, COLUMNS[i]);
     let vmid = parse_field::<u64>(field(0)?, file, line, "vmid")?;
     let cpu = parse_amount(field(1)?, file, line, "cpu")? as f32;
@@ -124,8 +112,7 @@ fn parse_event(
         "0" => false,
         "1" => true,
         other => {
-            let reason =
-                format!("{other:?} is not an event type: expected 0 (creation) or 1 (deletion)");
+            let reason = format!("{other:?} is not an event type: expected 0 (creation) or 1 (deletion)");
             return Err(TraceError::field(file, line, "type", reason));
         }
     };
@@ -205,10 +192,7 @@ fn finish(state: State, report: ReadReport, opts: &ImportOptions) -> Result<Impo
             "units",
             "cpu: cores; memory: GB read as GiB; time: seconds from the trace start",
         )
-        .with(
-            "usage",
-            "the trace records no usage: usage = the request at every step",
-        )
+        .with("usage", "the trace records no usage: usage = the request at every step")
         .with("priority", "all on-demand: the trace has no spot class")
         .with("vms", vms.len() as u64)
         .with("vms_never_deleted", never_deleted)
@@ -224,13 +208,7 @@ fn finish(state: State, report: ReadReport, opts: &ImportOptions) -> Result<Impo
 }
 
 /// A VM that uses its whole request at every step of its life.
-fn constant_vm(
-    i: usize,
-    arrival: u32,
-    departure: u32,
-    request: Resources,
-    priority: Priority,
-) -> Vm {
+fn constant_vm(i: usize, arrival: u32, departure: u32, request: Resources, priority: Priority) -> Vm {
     let life = departure.saturating_sub(arrival) as usize;
     Vm {
         id: VmId(i as u32),
@@ -250,9 +228,7 @@ fn constant_vm(
 /// Refuses a zero step length before any time is divided by it.
 pub(crate) fn check_step(opts: &ImportOptions) -> Result<()> {
     if opts.step_seconds == 0 {
-        return Err(TraceError::Invalid(
-            "step length must be at least 1 second".into(),
-        ));
+        return Err(TraceError::Invalid("step length must be at least 1 second".into()));
     }
     Ok(())
 }
@@ -280,9 +256,7 @@ pub(crate) fn each_record<R: Read>(
                 }
             }
             Err(e) if e.is_io_error() => {
-                let reason = format!(
-                    "input cannot be read after this line (truncated or corrupt file?): {e}"
-                );
+                let reason = format!("input cannot be read after this line (truncated or corrupt file?): {e}");
                 return Err(TraceError::row(name, last_line, reason));
             }
             Err(e) => {
@@ -295,11 +269,7 @@ pub(crate) fn each_record<R: Read>(
 
 /// The index of the first header column named one of `names` (a flattened
 /// BigQuery name may be spelled with `.` or `_`); an error on line 1 otherwise.
-pub(crate) fn find_column(
-    headers: &csv::StringRecord,
-    names: &[&str],
-    file: &str,
-) -> Result<usize> {
+pub(crate) fn find_column(headers: &csv::StringRecord, names: &[&str], file: &str) -> Result<usize> {
     let found = headers.iter().position(|h| names.contains(&h.trim()));
     found.ok_or_else(|| {
         let shown: Vec<&str> = headers.iter().collect();
@@ -313,19 +283,11 @@ pub(crate) fn find_column(
 }
 
 /// Checks that a headerless row has exactly the published fields.
-pub(crate) fn check_width(
-    record: &csv::StringRecord,
-    fields: &[&str],
-    file: &str,
-    line: u64,
-) -> Result<()> {
+pub(crate) fn check_width(record: &csv::StringRecord, fields: &[&str], file: &str, line: u64) -> Result<()> {
     let (n, expected) = (record.len(), fields.len());
     let reason = match fields.get(n) {
         _ if n == expected => return Ok(()),
-        Some(missing) => format!(
-            "row has {n} fields; field `{missing}` (column {}) is missing",
-            n + 1
-        ),
+        Some(missing) => format!("row has {n} fields; field `{missing}` (column {}) is missing", n + 1),
         None => format!("row has {n} fields, more than the {expected} published"),
     };
     Err(TraceError::row(
@@ -345,12 +307,7 @@ pub(crate) fn parse_id<'r>(
 ) -> Result<&'r str> {
     let raw = get(record, index, file, line, field)?;
     if raw.is_empty() {
-        return Err(TraceError::field(
-            file,
-            line,
-            field,
-            "empty; expected an identifier",
-        ));
+        return Err(TraceError::field(file, line, field, "empty; expected an identifier"));
     }
     Ok(raw)
 }
@@ -359,7 +316,8 @@ pub(crate) fn parse_id<'r>(
 pub(crate) fn parse_seconds(raw: &str, file: &str, line: u64, field: &str) -> Result<f64> {
     let t = parse_amount(raw, file, line, field)?;
     if t > MAX_SECONDS {
-        let reason = format!("{t} s is more than 400 days after the trace start; expected seconds from the trace start");
+        let reason =
+            format!("{t} s is more than 400 days after the trace start; expected seconds from the trace start");
         return Err(TraceError::field(file, line, field, reason));
     }
     Ok(t)

@@ -67,7 +67,10 @@ impl FromStr for Format {
     fn from_str(s: &str) -> Result<Format> {
         Format::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| {
             let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            TraceError::Invalid(format!("unknown trace format {s:?}; known formats: {}", names.join(", ")))
+            TraceError::Invalid(format!(
+                "unknown trace format {s:?}; known formats: {}",
+                names.join(", ")
+            ))
         })
     }
 }
@@ -104,7 +107,10 @@ pub struct Imported {
 /// Reads already opened sources in the given format.
 pub fn import(format: Format, sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     if sources.is_empty() {
-        return Err(TraceError::Invalid(format!("no input files given for format {}", format.name())));
+        return Err(TraceError::Invalid(format!(
+            "no input files given for format {}",
+            format.name()
+        )));
     }
     match format {
         Format::Planetlab => planetlab::read(sources, opts),
@@ -129,7 +135,8 @@ pub fn import_paths(format: Format, paths: &[PathBuf], opts: &ImportOptions) -> 
     if let Some(step) = imported.workload.provenance.steps.last_mut() {
         step.details.insert("paths".into(), json!(shown));
         step.details.insert("files".into(), json!(files.len()));
-        step.details.insert("skipped_rows".into(), json!(imported.report.skipped_rows));
+        step.details
+            .insert("skipped_rows".into(), json!(imported.report.skipped_rows));
     }
     Ok(imported)
 }
@@ -153,7 +160,11 @@ fn expand_one(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|e| TraceError::io(&name, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
         .collect();
     entries.sort();
     for e in entries {
@@ -164,7 +175,9 @@ fn expand_one(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Rounds a time in seconds down to the step that contains it.
 pub(crate) fn step_of(seconds: f64, step_seconds: u32) -> u32 {
-    (seconds / step_seconds as f64).floor().clamp(0.0, u32::MAX as f64 - 1.0) as u32
+    (seconds / step_seconds as f64)
+        .floor()
+        .clamp(0.0, u32::MAX as f64 - 1.0) as u32
 }
 
 /// The first step at which something that ended at `seconds` is gone: a VM
