@@ -64,6 +64,10 @@ pub fn run(
         sim.account(now, &mut acc);
         metrics.step_load.push(sim.servers.total_load(now));
         sim.servers.observe(now);
+        observer(&FleetView {
+            servers: &sim.servers,
+            now,
+        });
     }
     acc.finish(&mut metrics);
     metrics.servers_used = sim.servers.last_placement.iter().filter(|p| p.is_some()).count();

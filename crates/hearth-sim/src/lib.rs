@@ -18,7 +18,7 @@ mod state;
 pub mod view;
 
 pub use admission::Admission;
-pub use engine::{run, SimConfig};
+pub use engine::{run, run_observed, SimConfig};
 pub use fleet::{Fleet, FleetSpec, ServerId};
 pub use hindsight::Hindsight;
 pub use metrics::{Eviction, RunMetrics};

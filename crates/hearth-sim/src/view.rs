@@ -70,6 +70,12 @@ impl<'a> FleetView<'a> {
         )
     }
 
+    /// The VMs on the server now (observable in any real fleet; their
+    /// future usage is not reachable from here).
+    pub fn residents(&self, s: ServerId) -> &'a [VmId] {
+        &self.servers.residents[s.index()]
+    }
+
     pub fn vm_count(&self, s: ServerId) -> usize {
         self.servers.residents[s.index()].len()
     }
