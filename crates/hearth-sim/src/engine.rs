@@ -43,6 +43,19 @@ pub fn run(
     config: &SimConfig,
     decider: &mut Decider,
 ) -> Result<RunMetrics, SimError> {
+    run_observed(workload, fleet, config, decider, &mut |_| {})
+}
+
+/// As [`run`], calling `observer` at the end of every step with the fleet
+/// as it stands then (`now()` is the step just accounted): for snapshots
+/// such as the hourly node records of spot-eviction prediction.
+pub fn run_observed(
+    workload: &Workload,
+    fleet: &Fleet,
+    config: &SimConfig,
+    decider: &mut Decider,
+    observer: &mut dyn FnMut(&FleetView),
+) -> Result<RunMetrics, SimError> {
     let started = Instant::now();
     decider.reset();
     let mut sim = Engine::new(workload, fleet, config);
