@@ -23,7 +23,13 @@ pub struct Dataset {
 impl Dataset {
     /// A dataset with `rows` inferred from `y`; names may be empty.
     pub fn new(x: Vec<f64>, y: Vec<f64>, cols: usize, feature_names: Vec<String>) -> Self {
-        Dataset { rows: y.len(), cols, x, y, feature_names }
+        Dataset {
+            rows: y.len(),
+            cols,
+            x,
+            y,
+            feature_names,
+        }
     }
 
     /// The features of row `i`.
@@ -33,7 +39,10 @@ impl Dataset {
 
     /// The name of a column, `x{column}` when unnamed.
     pub fn feature_name(&self, column: usize) -> String {
-        self.feature_names.get(column).cloned().unwrap_or_else(|| format!("x{column}"))
+        self.feature_names
+            .get(column)
+            .cloned()
+            .unwrap_or_else(|| format!("x{column}"))
     }
 
     /// The rows `[start, end)` as a new dataset (for index splits).
@@ -45,7 +54,13 @@ impl Dataset {
     pub fn select(&self, rows: &[usize]) -> Dataset {
         let x = rows.iter().flat_map(|&r| self.row(r).iter().copied()).collect();
         let y = rows.iter().map(|&r| self.y[r]).collect();
-        Dataset { rows: rows.len(), cols: self.cols, x, y, feature_names: self.feature_names.clone() }
+        Dataset {
+            rows: rows.len(),
+            cols: self.cols,
+            x,
+            y,
+            feature_names: self.feature_names.clone(),
+        }
     }
 
     /// At most `max` rows drawn without replacement with `seed`, kept in their original order,
@@ -79,13 +94,23 @@ impl Dataset {
             return Err(MlError::Empty { rows, cols });
         }
         if self.x.len() != rows * cols {
-            return Err(MlError::ShapeMismatch { len: self.x.len(), rows, cols });
+            return Err(MlError::ShapeMismatch {
+                len: self.x.len(),
+                rows,
+                cols,
+            });
         }
         if self.y.len() != rows {
-            return Err(MlError::TargetLength { len: self.y.len(), rows });
+            return Err(MlError::TargetLength {
+                len: self.y.len(),
+                rows,
+            });
         }
         if !self.feature_names.is_empty() && self.feature_names.len() != cols {
-            return Err(MlError::FeatureNames { len: self.feature_names.len(), cols });
+            return Err(MlError::FeatureNames {
+                len: self.feature_names.len(),
+                cols,
+            });
         }
         Ok(())
     }
@@ -94,10 +119,18 @@ impl Dataset {
         if let Some(i) = self.x.iter().position(|v| !v.is_finite()) {
             let (row, column) = (i / self.cols, i % self.cols);
             let name = self.feature_name(column);
-            return Err(MlError::NonFinite { row, column, name, value: self.x[i] });
+            return Err(MlError::NonFinite {
+                row,
+                column,
+                name,
+                value: self.x[i],
+            });
         }
         if let Some(row) = self.y.iter().position(|v| !v.is_finite()) {
-            return Err(MlError::NonFiniteTarget { row, value: self.y[row] });
+            return Err(MlError::NonFiniteTarget {
+                row,
+                value: self.y[row],
+            });
         }
         Ok(())
     }

@@ -22,7 +22,12 @@ pub enum MlError {
     FeatureNames { len: usize, cols: usize },
     /// A NaN or infinite feature value.
     #[error("non-finite value {value} in column {column} ('{name}') at row {row}")]
-    NonFinite { row: usize, column: usize, name: String, value: f64 },
+    NonFinite {
+        row: usize,
+        column: usize,
+        name: String,
+        value: f64,
+    },
     /// A NaN or infinite target.
     #[error("non-finite target {value} at row {row}")]
     NonFiniteTarget { row: usize, value: f64 },
@@ -31,7 +36,11 @@ pub enum MlError {
     BadLabel { row: usize, value: f64 },
     /// A hyperparameter out of its range.
     #[error("invalid parameter {param} = {value}: {reason}")]
-    InvalidParam { param: &'static str, value: String, reason: &'static str },
+    InvalidParam {
+        param: &'static str,
+        value: String,
+        reason: &'static str,
+    },
     /// The underlying ML crate failed.
     #[error("{model}: {context}: {source}")]
     Library {
@@ -58,11 +67,23 @@ pub enum MlError {
 
 impl MlError {
     /// Wraps an error of the underlying crate with what we were doing.
-    pub(crate) fn library(model: &'static str, context: &'static str, source: impl StdError + Send + Sync + 'static) -> Self {
-        MlError::Library { model, context, source: Box::new(source) }
+    pub(crate) fn library(
+        model: &'static str,
+        context: &'static str,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> Self {
+        MlError::Library {
+            model,
+            context,
+            source: Box::new(source),
+        }
     }
 
     pub(crate) fn param(param: &'static str, value: impl ToString, reason: &'static str) -> Self {
-        MlError::InvalidParam { param, value: value.to_string(), reason }
+        MlError::InvalidParam {
+            param,
+            value: value.to_string(),
+            reason,
+        }
     }
 }

@@ -34,12 +34,16 @@ pub fn fit_gbdt(task: Task, data: &Dataset, s: &GbdtSettings, seed: u64) -> Resu
         .set_seed(seed);
     let columns = column_major(data);
     let matrix = Matrix::new(&columns, data.rows, data.cols);
-    booster.fit_unweighted(&matrix, &data.y, None).map_err(|e| MlError::library(M, "fitting", e))?;
+    booster
+        .fit_unweighted(&matrix, &data.y, None)
+        .map_err(|e| MlError::library(M, "fitting", e))?;
     Ok(compile(&booster))
 }
 
 fn column_major(data: &Dataset) -> Vec<f64> {
-    (0..data.cols).flat_map(|c| (0..data.rows).map(move |r| data.x[r * data.cols + c])).collect()
+    (0..data.cols)
+        .flat_map(|c| (0..data.rows).map(move |r| data.x[r * data.cols + c]))
+        .collect()
 }
 
 /// forust sends `x < t` left; for finite `x` that is `x <= below(t)`, our rule.
@@ -52,7 +56,12 @@ fn compile(booster: &GradientBooster) -> TreeEnsemble {
                 SourceNode::Leaf(n.weight_value as f64)
             } else {
                 let threshold = below(n.split_value);
-                SourceNode::Split { feature: n.split_feature, threshold, left: n.left_child, right: n.right_child }
+                SourceNode::Split {
+                    feature: n.split_feature,
+                    threshold,
+                    left: n.left_child,
+                    right: n.right_child,
+                }
             }
         });
     }

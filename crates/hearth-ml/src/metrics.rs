@@ -17,7 +17,11 @@ pub fn mae(truth: &[f64], pred: &[f64]) -> f64 {
 /// Share of rows where the predicted probability, thresholded at 0.5, matches the 0/1 label.
 pub fn accuracy(truth: &[f64], prob: &[f64]) -> f64 {
     assert_eq!(truth.len(), prob.len(), "accuracy: length mismatch");
-    let hits = truth.iter().zip(prob).filter(|(t, p)| (**p >= 0.5) == (**t >= 0.5)).count();
+    let hits = truth
+        .iter()
+        .zip(prob)
+        .filter(|(t, p)| (**p >= 0.5) == (**t >= 0.5))
+        .count();
     hits as f64 / truth.len() as f64
 }
 

@@ -17,7 +17,12 @@ pub struct LinearModel {
 impl LinearModel {
     /// Scales on the fly: no allocation per row.
     fn predict_row(&self, row: &[f64]) -> f64 {
-        let dot: f64 = row.iter().zip(&self.coef).enumerate().map(|(j, (v, w))| w * self.scaler.scale(j, *v)).sum();
+        let dot: f64 = row
+            .iter()
+            .zip(&self.coef)
+            .enumerate()
+            .map(|(j, (v, w))| w * self.scaler.scale(j, *v))
+            .sum();
         self.intercept + dot
     }
 }
@@ -79,7 +84,13 @@ impl Model {
     /// Non-finite inputs are not checked: trees send NaN right, linear models propagate it.
     #[inline]
     pub fn predict_row(&self, row: &[f64]) -> f64 {
-        assert_eq!(row.len(), self.cols, "predict_row: row has {} values, model expects {}", row.len(), self.cols);
+        assert_eq!(
+            row.len(),
+            self.cols,
+            "predict_row: row has {} values, model expects {}",
+            row.len(),
+            self.cols
+        );
         let raw = match &self.fitted {
             Fitted::Trees(t) => t.predict_row(row),
             Fitted::Linear(m) => m.predict_row(row),
@@ -113,22 +124,37 @@ impl Model {
 
     /// The model as JSON; floats are written so they read back bit-identical.
     pub fn to_json(&self) -> Result<String, MlError> {
-        serde_json::to_string(self).map_err(|source| MlError::Json { context: "serialising model".into(), source })
+        serde_json::to_string(self).map_err(|source| MlError::Json {
+            context: "serialising model".into(),
+            source,
+        })
     }
 
     pub fn from_json(json: &str) -> Result<Model, MlError> {
-        serde_json::from_str(json).map_err(|source| MlError::Json { context: "parsing model".into(), source })
+        serde_json::from_str(json).map_err(|source| MlError::Json {
+            context: "parsing model".into(),
+            source,
+        })
     }
 
     /// Writes the model file.
     pub fn save(&self, path: &std::path::Path) -> Result<(), MlError> {
-        let io = |source| MlError::Io { path: path.display().to_string(), source };
+        let io = |source| MlError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         std::fs::write(path, self.to_json()?).map_err(io)
     }
 
     /// Reads a model file written by [`Model::save`].
     pub fn load(path: &std::path::Path) -> Result<Model, MlError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MlError::Io { path: path.display().to_string(), source })?;
-        serde_json::from_str(&text).map_err(|source| MlError::Json { context: path.display().to_string(), source })
+        let text = std::fs::read_to_string(path).map_err(|source| MlError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| MlError::Json {
+            context: path.display().to_string(),
+            source,
+        })
     }
 }

@@ -35,7 +35,11 @@ pub enum ModelParams {
         max_features: Option<usize>,
     },
     /// Gradient-boosted trees (forust-ml): squared loss or log loss.
-    Gbdt { iterations: usize, learning_rate: f64, max_depth: usize },
+    Gbdt {
+        iterations: usize,
+        learning_rate: f64,
+        max_depth: usize,
+    },
 }
 
 impl ModelParams {
@@ -57,26 +61,63 @@ impl ModelParams {
         data.validate(task)?;
         let fitted = self.fit_validated(task, data, seed)?;
         let feature_names = (0..data.cols).map(|j| data.feature_name(j)).collect();
-        Ok(Model { params: self.clone(), task, feature_names, cols: data.cols, fitted })
+        Ok(Model {
+            params: self.clone(),
+            task,
+            feature_names,
+            cols: data.cols,
+            fitted,
+        })
     }
 
     fn fit_validated(&self, task: Task, data: &Dataset, seed: u64) -> Result<Fitted, MlError> {
         Ok(match *self {
             ModelParams::Linear { ridge } => Fitted::Linear(fit_linear(data, ridge)?),
-            ModelParams::Svr { c, epsilon, gamma, max_train_rows } => {
+            ModelParams::Svr {
+                c,
+                epsilon,
+                gamma,
+                max_train_rows,
+            } => {
                 let data = data.subsample(max_train_rows.unwrap_or(usize::MAX), seed);
                 Fitted::Svr(fit_svr(&data, c, epsilon, gamma)?)
             }
-            ModelParams::DecisionTree { max_depth, min_samples_leaf } => {
-                let s = TreeSettings { trees: 1, max_depth, min_samples_leaf, max_features: None };
+            ModelParams::DecisionTree {
+                max_depth,
+                min_samples_leaf,
+            } => {
+                let s = TreeSettings {
+                    trees: 1,
+                    max_depth,
+                    min_samples_leaf,
+                    max_features: None,
+                };
                 Fitted::Trees(fit_tree(data, &s, seed)?)
             }
-            ModelParams::RandomForest { trees, max_depth, min_samples_leaf, max_features } => {
-                let s = TreeSettings { trees, max_depth, min_samples_leaf, max_features };
+            ModelParams::RandomForest {
+                trees,
+                max_depth,
+                min_samples_leaf,
+                max_features,
+            } => {
+                let s = TreeSettings {
+                    trees,
+                    max_depth,
+                    min_samples_leaf,
+                    max_features,
+                };
                 Fitted::Trees(fit_forest(data, &s, seed)?)
             }
-            ModelParams::Gbdt { iterations, learning_rate, max_depth } => {
-                let s = GbdtSettings { iterations, learning_rate, max_depth };
+            ModelParams::Gbdt {
+                iterations,
+                learning_rate,
+                max_depth,
+            } => {
+                let s = GbdtSettings {
+                    iterations,
+                    learning_rate,
+                    max_depth,
+                };
                 Fitted::Trees(fit_gbdt(task, data, &s, seed)?)
             }
         })
@@ -86,21 +127,43 @@ impl ModelParams {
     pub fn validate(&self) -> Result<(), MlError> {
         match *self {
             ModelParams::Linear { ridge } => check(ridge >= 0.0 && ridge.is_finite(), "ridge", ridge, "must be ≥ 0"),
-            ModelParams::Svr { c, epsilon, gamma, max_train_rows } => {
+            ModelParams::Svr {
+                c,
+                epsilon,
+                gamma,
+                max_train_rows,
+            } => {
                 check(c > 0.0 && c.is_finite(), "c", c, "must be > 0")?;
                 check(epsilon >= 0.0 && epsilon.is_finite(), "epsilon", epsilon, "must be ≥ 0")?;
                 check(gamma > 0.0 && gamma.is_finite(), "gamma", gamma, "must be > 0")?;
                 check(max_train_rows != Some(0), "max_train_rows", 0, "must be ≥ 1")
             }
-            ModelParams::DecisionTree { max_depth, min_samples_leaf } => tree_checks(max_depth, min_samples_leaf),
-            ModelParams::RandomForest { trees, max_depth, min_samples_leaf, max_features } => {
+            ModelParams::DecisionTree {
+                max_depth,
+                min_samples_leaf,
+            } => tree_checks(max_depth, min_samples_leaf),
+            ModelParams::RandomForest {
+                trees,
+                max_depth,
+                min_samples_leaf,
+                max_features,
+            } => {
                 check(trees >= 1, "trees", trees, "must be ≥ 1")?;
                 check(max_features != Some(0), "max_features", 0, "must be ≥ 1")?;
                 tree_checks(max_depth, min_samples_leaf)
             }
-            ModelParams::Gbdt { iterations, learning_rate, max_depth } => {
+            ModelParams::Gbdt {
+                iterations,
+                learning_rate,
+                max_depth,
+            } => {
                 check(iterations >= 1, "iterations", iterations, "must be ≥ 1")?;
-                check(learning_rate > 0.0 && learning_rate.is_finite(), "learning_rate", learning_rate, "must be > 0")?;
+                check(
+                    learning_rate > 0.0 && learning_rate.is_finite(),
+                    "learning_rate",
+                    learning_rate,
+                    "must be > 0",
+                )?;
                 check(max_depth >= 1, "max_depth", max_depth, "must be ≥ 1")
             }
         }
@@ -109,7 +172,12 @@ impl ModelParams {
 
 fn tree_checks(max_depth: u16, min_samples_leaf: usize) -> Result<(), MlError> {
     check(max_depth >= 1, "max_depth", max_depth, "must be ≥ 1")?;
-    check(min_samples_leaf >= 1, "min_samples_leaf", min_samples_leaf, "must be ≥ 1")
+    check(
+        min_samples_leaf >= 1,
+        "min_samples_leaf",
+        min_samples_leaf,
+        "must be ≥ 1",
+    )
 }
 
 fn check(ok: bool, param: &'static str, value: impl ToString, reason: &'static str) -> Result<(), MlError> {

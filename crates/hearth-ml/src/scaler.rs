@@ -21,9 +21,16 @@ impl StandardScaler {
         mean.iter_mut().for_each(|m| *m /= rows as f64);
         let mut var = vec![0.0; cols];
         for row in x.chunks_exact(cols) {
-            var.iter_mut().zip(row).zip(&mean).for_each(|((s, v), m)| *s += (v - m) * (v - m));
+            var.iter_mut()
+                .zip(row)
+                .zip(&mean)
+                .for_each(|((s, v), m)| *s += (v - m) * (v - m));
         }
-        let std = var.iter().map(|s| (s / rows as f64).sqrt()).map(|s| if s > 0.0 { s } else { 1.0 }).collect();
+        let std = var
+            .iter()
+            .map(|s| (s / rows as f64).sqrt())
+            .map(|s| if s > 0.0 { s } else { 1.0 })
+            .collect();
         StandardScaler { mean, std }
     }
 

@@ -97,7 +97,9 @@ pub fn fit_tree(data: &Dataset, s: &TreeSettings, seed: u64) -> Result<TreeEnsem
     };
     let fitted = DecisionTreeRegressor::fit(&x, &data.y, params).map_err(|e| MlError::library(M, "fitting", e))?;
     let sc: ScTreeRegressor = structure(M, &fitted)?;
-    let tree = sc.tree_regressor.ok_or_else(|| MlError::library(M, "reading the fitted tree", missing()))?;
+    let tree = sc
+        .tree_regressor
+        .ok_or_else(|| MlError::library(M, "reading the fitted tree", missing()))?;
     let mut ensemble = TreeEnsemble::new(0.0, Combine::Mean);
     push_sc_tree(&mut ensemble, &tree);
     Ok(ensemble)
@@ -142,11 +144,17 @@ pub fn fit_linear(data: &Dataset, ridge: f64) -> Result<LinearModel, MlError> {
     } else {
         let mean = data.y.iter().sum::<f64>() / data.rows as f64;
         let y: Vec<f64> = data.y.iter().map(|v| v - mean).collect();
-        let params = RidgeRegressionParameters::default().with_alpha(ridge).with_normalize(false);
+        let params = RidgeRegressionParameters::default()
+            .with_alpha(ridge)
+            .with_normalize(false);
         let fitted = RidgeRegression::fit(&x, &y, params).map_err(|e| MlError::library(M, "fitting ridge", e))?;
         (fitted.coefficients().iter_col_major(), mean + *fitted.intercept())
     };
-    Ok(LinearModel { scaler, coef, intercept })
+    Ok(LinearModel {
+        scaler,
+        coef,
+        intercept,
+    })
 }
 
 /// Column-major values of a one-column coefficient matrix.
@@ -177,12 +185,21 @@ pub fn fit_svr(data: &Dataset, c: f64, epsilon: f64, gamma: f64) -> Result<SvrMo
     const M: &str = "SVR";
     let scaler = StandardScaler::fit(&data.x, data.rows, data.cols);
     let x = matrix(M, &scaler.transform(&data.x), data.rows, data.cols)?;
-    let params = SVRParameters::default().with_c(c).with_eps(epsilon).with_kernel(Kernels::rbf().with_gamma(gamma));
+    let params = SVRParameters::default()
+        .with_c(c)
+        .with_eps(epsilon)
+        .with_kernel(Kernels::rbf().with_gamma(gamma));
     let fitted = SVR::fit(&x, &data.y, &params).map_err(|e| MlError::library(M, "fitting", e))?;
     let sc: ScSvr = structure(M, &fitted)?;
     let (Some(instances), Some(weights)) = (sc.instances, sc.w) else {
         return Err(MlError::library(M, "reading the fitted model", missing()));
     };
     let support = instances.concat();
-    Ok(SvrModel { scaler, support, weights, bias: sc.b, gamma })
+    Ok(SvrModel {
+        scaler,
+        support,
+        weights,
+        bias: sc.b,
+        gamma,
+    })
 }

@@ -41,12 +41,22 @@ pub struct TreeEnsemble {
 /// (smartcore's rule; forust's `x < t` is converted by the caller).
 pub enum SourceNode {
     Leaf(f64),
-    Split { feature: usize, threshold: f64, left: usize, right: usize },
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
 }
 
 impl TreeEnsemble {
     pub fn new(base: f64, combine: Combine) -> Self {
-        TreeEnsemble { nodes: Vec::new(), roots: Vec::new(), base, combine }
+        TreeEnsemble {
+            nodes: Vec::new(),
+            roots: Vec::new(),
+            base,
+            combine,
+        }
     }
 
     /// Appends one tree given by a node accessor (root at index 0), breadth first, so that
@@ -54,16 +64,39 @@ impl TreeEnsemble {
     pub fn push_tree(&mut self, node: impl Fn(usize) -> SourceNode) {
         let root = self.nodes.len();
         self.roots.push(root as u32);
-        self.nodes.push(FlatNode { value: 0.0, feature: LEAF, left: 0 });
+        self.nodes.push(FlatNode {
+            value: 0.0,
+            feature: LEAF,
+            left: 0,
+        });
         let mut queue = std::collections::VecDeque::from([(0usize, root)]);
         while let Some((src, dst)) = queue.pop_front() {
             self.nodes[dst] = match node(src) {
-                SourceNode::Leaf(value) => FlatNode { value, feature: LEAF, left: 0 },
-                SourceNode::Split { feature, threshold, left, right } => {
+                SourceNode::Leaf(value) => FlatNode {
+                    value,
+                    feature: LEAF,
+                    left: 0,
+                },
+                SourceNode::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
                     let l = self.nodes.len();
-                    self.nodes.extend([FlatNode { value: 0.0, feature: LEAF, left: 0 }; 2]);
+                    self.nodes.extend(
+                        [FlatNode {
+                            value: 0.0,
+                            feature: LEAF,
+                            left: 0,
+                        }; 2],
+                    );
                     queue.extend([(left, l), (right, l + 1)]);
-                    FlatNode { value: threshold, feature: feature as u32, left: l as u32 }
+                    FlatNode {
+                        value: threshold,
+                        feature: feature as u32,
+                        left: l as u32,
+                    }
                 }
             };
         }
@@ -78,7 +111,10 @@ impl TreeEnsemble {
             if n.feature == LEAF {
                 return n.value;
             }
-            i = n.left as usize + usize::from(!(row[n.feature as usize] <= n.value));
+            // `!(x <= t)` rather than `x > t`: a NaN must go right, as in smartcore.
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
+            let right = !(row[n.feature as usize] <= n.value);
+            i = n.left as usize + usize::from(right);
         }
     }
 

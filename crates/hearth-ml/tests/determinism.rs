@@ -12,7 +12,10 @@ fn refitting_is_bit_identical() {
         let a = params.fit(Task::Regression, &data, 42).unwrap();
         let b = params.fit(Task::Regression, &data, 42).unwrap();
         assert_eq!(a, b, "{}", params.name());
-        assert_eq!(bits(&a.predict(&data.x, data.cols)), bits(&b.predict(&data.x, data.cols)));
+        assert_eq!(
+            bits(&a.predict(&data.x, data.cols)),
+            bits(&b.predict(&data.x, data.cols))
+        );
     }
 }
 
@@ -46,5 +49,8 @@ fn forest_seed_matters() {
     let params = &families()[4];
     let a = params.fit(Task::Regression, &data, 1).unwrap();
     let b = params.fit(Task::Regression, &data, 2).unwrap();
-    assert_ne!(bits(&a.predict(&data.x, data.cols)), bits(&b.predict(&data.x, data.cols)));
+    assert_ne!(
+        bits(&a.predict(&data.x, data.cols)),
+        bits(&b.predict(&data.x, data.cols))
+    );
 }

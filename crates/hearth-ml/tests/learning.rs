@@ -13,7 +13,11 @@ fn every_family_classifies_a_step() {
     for params in families() {
         let model = params.fit(Task::Classification, &train, 7).unwrap();
         let prob = model.predict(&test.x, test.cols);
-        assert!(prob.iter().all(|p| (0.0..=1.0).contains(p)), "{}: probabilities out of [0,1]", params.name());
+        assert!(
+            prob.iter().all(|p| (0.0..=1.0).contains(p)),
+            "{}: probabilities out of [0,1]",
+            params.name()
+        );
         let acc = accuracy(&test.y, &prob);
         assert!(acc > 0.9, "{}: held-out accuracy {acc}", params.name());
     }
@@ -27,7 +31,12 @@ fn every_family_regresses_a_plane() {
         let model = params.fit(Task::Regression, &train, 7).unwrap();
         let pred = model.predict(&test.x, test.cols);
         let score = r2(&test.y, &pred);
-        assert!(score > 0.8, "{}: held-out R² {score}, RMSE {}", params.name(), rmse(&test.y, &pred));
+        assert!(
+            score > 0.8,
+            "{}: held-out R² {score}, RMSE {}",
+            params.name(),
+            rmse(&test.y, &pred)
+        );
     }
 }
 
@@ -37,6 +46,11 @@ fn predict_matches_predict_row() {
     for params in families() {
         let model = params.fit(Task::Regression, &data, 1).unwrap();
         let rows: Vec<f64> = (0..data.rows).map(|i| model.predict_row(data.row(i))).collect();
-        assert_eq!(common::bits(&rows), common::bits(&model.predict(&data.x, data.cols)), "{}", params.name());
+        assert_eq!(
+            common::bits(&rows),
+            common::bits(&model.predict(&data.x, data.cols)),
+            "{}",
+            params.name()
+        );
     }
 }

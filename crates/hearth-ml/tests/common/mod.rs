@@ -9,7 +9,10 @@ use rand_chacha::ChaCha8Rng;
 pub fn synthetic(rows: usize, cols: usize, seed: u64, target: impl Fn(&[f64], f64) -> f64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let x: Vec<f64> = (0..rows * cols).map(|_| rng.random::<f64>()).collect();
-    let y = x.chunks_exact(cols).map(|r| target(r, rng.random::<f64>() - 0.5)).collect();
+    let y = x
+        .chunks_exact(cols)
+        .map(|r| target(r, rng.random::<f64>() - 0.5))
+        .collect();
     Dataset::new(x, y, cols, (0..cols).map(|j| format!("f{j}")).collect())
 }
 
@@ -28,10 +31,27 @@ pub fn families() -> Vec<ModelParams> {
     vec![
         ModelParams::Linear { ridge: 0.0 },
         ModelParams::Linear { ridge: 1.0 },
-        ModelParams::Svr { c: 10.0, epsilon: 0.05, gamma: 0.2, max_train_rows: Some(200) },
-        ModelParams::DecisionTree { max_depth: 8, min_samples_leaf: 3 },
-        ModelParams::RandomForest { trees: 30, max_depth: 10, min_samples_leaf: 2, max_features: None },
-        ModelParams::Gbdt { iterations: 60, learning_rate: 0.2, max_depth: 3 },
+        ModelParams::Svr {
+            c: 10.0,
+            epsilon: 0.05,
+            gamma: 0.2,
+            max_train_rows: Some(200),
+        },
+        ModelParams::DecisionTree {
+            max_depth: 8,
+            min_samples_leaf: 3,
+        },
+        ModelParams::RandomForest {
+            trees: 30,
+            max_depth: 10,
+            min_samples_leaf: 2,
+            max_features: None,
+        },
+        ModelParams::Gbdt {
+            iterations: 60,
+            learning_rate: 0.2,
+            max_depth: 3,
+        },
     ]
 }
 
