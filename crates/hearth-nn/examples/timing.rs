@@ -39,12 +39,12 @@ fn train(batch: usize) -> TrainConfig {
 
 fn st(nodes: usize, max_nodes: usize, batch: usize, steps: usize, features: usize) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let time = steps + 4 * batch;
+    let time = steps + 12 * batch;
     let v = (0..nodes * time * features)
         .map(|_| rng.random_range(-1.0..1.0))
         .collect();
     let series = ClusterSeries::new(v, [nodes, time, features]).unwrap();
-    let samples = (steps..steps + 4 * batch)
+    let samples = (steps..steps + 12 * batch)
         .map(|end| ClusterSample {
             series: 0,
             end,
@@ -66,6 +66,8 @@ fn st(nodes: usize, max_nodes: usize, batch: usize, steps: usize, features: usiz
         r.steps
     );
     let se = &data.series()[0];
+    let p = fitted.predict_nodes(se, time).unwrap();
+    println!("  prediction fingerprint {:016x}", fingerprint(&p));
     let t = Instant::now();
     let reps = 5;
     for _ in 0..reps {
@@ -100,4 +102,11 @@ fn lstm(batch: usize, steps: usize, features: usize) {
         "  inference, one sample: {:.2} ms",
         1e3 * t.elapsed().as_secs_f64() / 20.0
     );
+}
+
+/// Order-sensitive hash of the exact bits, to compare runs across processes.
+fn fingerprint(values: &[f32]) -> u64 {
+    values.iter().fold(0xcbf2_9ce4_8422_2325, |h, v| {
+        (h ^ u64::from(v.to_bits())).wrapping_mul(0x100_0000_01b3)
+    })
 }

@@ -157,7 +157,7 @@ where
             since_best = 0;
         } else {
             since_best += 1;
-            if since_best > cfg.patience {
+            if since_best >= cfg.patience {
                 break;
             }
         }
