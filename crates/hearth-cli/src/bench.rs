@@ -39,7 +39,7 @@ pub struct SimArgs {
     pub days: f64,
     #[arg(long, default_value = "power-of-two")]
     pub policy: String,
-    /// Fleet size (default: the peak number of VMs alive / 3, near the fleet sizes policies need).
+    /// Fleet size (default: half the peak number of VMs alive).
     #[arg(long)]
     pub servers: Option<usize>,
     #[arg(long, default_value_t = 0)]
@@ -129,7 +129,7 @@ fn sim(a: SimArgs) -> Result<()> {
         Some(hours) => staggered(&a, hours)?,
     };
     let composed = t0.elapsed().as_secs_f64();
-    let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 3).max(1));
+    let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 2).max(1));
     let fleet = FleetSpec::Homogeneous {
         capacity: Resources::new(16.0, 64.0),
     }
@@ -143,7 +143,10 @@ fn sim(a: SimArgs) -> Result<()> {
     let simulated = t1.elapsed().as_secs_f64();
     match a.mean_lifetime_hours {
         None => println!("{}", d.describe()),
-        Some(h) => println!("Bitbrains sample staggered: Poisson arrivals, exponential lifetimes of mean {h} h, seed {}", a.seed),
+        Some(h) => println!(
+            "Bitbrains sample (VMs ≤ 8 cores, ≤ 32 GiB) staggered: Poisson arrivals, exponential lifetimes of mean {h} h, seed {}",
+            a.seed
+        ),
     }
     println!(
         "  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}",
@@ -176,6 +179,8 @@ fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
         days: a.days,
         mean_lifetime_hours: hours,
         spot_fraction: 0.0,
+        max_vm_cores: Some(8.0),
+        max_vm_memory_gib: Some(32.0),
         seed: a.seed,
     };
     Ok(hearth_trace::stagger(&usage, &opts)?)

@@ -2,30 +2,11 @@
 //! half-written file and a failed run never clobbers an earlier result.
 
 use anyhow::{Context, Result};
-use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames
-/// it over `path`.
+/// Writes `bytes` atomically (see [`hearth_trace::atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("writing {}", path.display()))
+    hearth_trace::atomic::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {

@@ -98,6 +98,11 @@ pub struct StaggerArgs {
     /// Fraction of VMs that are spot.
     #[arg(long, default_value_t = 0.0)]
     pub spot_fraction: f64,
+    /// VMs of the usage trace larger than this are left out (counted in provenance).
+    #[arg(long)]
+    pub max_vm_cores: Option<f32>,
+    #[arg(long)]
+    pub max_vm_memory_gib: Option<f32>,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -184,6 +189,8 @@ fn stagger_cmd(a: StaggerArgs) -> Result<()> {
         days: a.days,
         mean_lifetime_hours: a.mean_lifetime_hours,
         spot_fraction: a.spot_fraction,
+        max_vm_cores: a.max_vm_cores,
+        max_vm_memory_gib: a.max_vm_memory_gib,
         seed: a.seed,
     };
     let w = stagger(&usage, &opts)?;

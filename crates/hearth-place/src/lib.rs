@@ -1,9 +1,12 @@
 //! hearth-place: placement policies behind the simulator's [`Policy`] trait.
 
+pub mod fireplace;
 pub mod heuristics;
 pub mod sample;
+pub mod teacher;
 
 pub use hearth_sim::{FleetView, HindsightPolicy, Policy, ServerId, SimRng, VmView};
+pub use teacher::{Objective, Teacher};
 
 use heuristics::*;
 

@@ -135,6 +135,11 @@ impl<'w> Engine<'w> {
             request: vm.request,
             priority: vm.priority,
         };
+        if !vm.request.fits_within(&self.servers.largest_limit) {
+            metrics.rejections += 1;
+            metrics.rejected_spot += u64::from(vm.priority == Priority::Spot);
+            return Ok(());
+        }
         let clock = Instant::now();
         let choice = self.decide(vm, &view, decider);
         self.placement_seconds += clock.elapsed().as_secs_f64();

@@ -37,6 +37,15 @@ impl<'a> Hindsight<'a> {
         self.window(&self.servers.memory, s)
     }
 
+    /// The server's future CPU load from VMs already on it over the next
+    /// `steps` steps from the arriving VM's arrival (shorter at the end).
+    pub fn server_cpu_ahead(&self, s: ServerId, steps: u32) -> &'a [f32] {
+        let base = s.index() * self.servers.horizon;
+        let start = self.vm.arrival.index();
+        let end = (start + steps as usize).min(self.servers.horizon);
+        &self.servers.cpu[base + start..base + end]
+    }
+
     fn window(&self, timeline: &'a [f32], s: ServerId) -> &'a [f32] {
         let base = s.index() * self.servers.horizon;
         &timeline[base + self.vm.arrival.index()..base + self.vm.departure.index()]

@@ -13,6 +13,9 @@ pub(crate) fn make_room(engine: &mut Engine, vm: &Vm, metrics: &mut RunMetrics) 
     let now = vm.arrival;
     let mut best: Option<(usize, Vec<VmId>)> = None;
     for s in 0..engine.servers.len() {
+        if engine.servers.spot_residents[s] == 0 && !engine.servers.admits(s, vm.request) {
+            continue;
+        }
         if let Some(victims) = victims_on(engine, s, vm, now) {
             if best.as_ref().is_none_or(|(_, b)| victims.len() < b.len()) {
                 best = Some((s, victims));

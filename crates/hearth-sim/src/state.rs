@@ -5,7 +5,7 @@
 
 use crate::admission::Admission;
 use crate::fleet::{Fleet, ServerId};
-use hearth_trace::{Resources, Step, Vm, VmId};
+use hearth_trace::{Priority, Resources, Step, Vm, VmId};
 
 pub(crate) struct Servers {
     pub capacity: Vec<Resources>,
@@ -22,8 +22,13 @@ pub(crate) struct Servers {
     /// Sum of resident VMs' requests.
     pub committed: Vec<Resources>,
     pub residents: Vec<Vec<VmId>>,
+    /// Resident spot VMs per server, so eviction skips servers without any.
+    pub spot_residents: Vec<u32>,
     pub last_placement: Vec<Option<Step>>,
     pub admission: Admission,
+    /// The largest admission limit of any server, per resource: a VM
+    /// requesting more is admitted nowhere, whatever the fleet's state.
+    pub largest_limit: Resources,
 }
 
 impl Servers {
@@ -37,8 +42,13 @@ impl Servers {
             observed: vec![Resources::default(); n],
             committed: vec![Resources::default(); n],
             residents: vec![Vec::new(); n],
+            spot_residents: vec![0; n],
             last_placement: vec![None; n],
             admission,
+            largest_limit: fleet.capacities.iter().fold(Resources::default(), |m, c| {
+                let l = admission.limit(*c);
+                Resources::new(m.cpu.0.max(l.cpu.0), m.memory.0.max(l.memory.0))
+            }),
         }
     }
 
@@ -58,6 +68,7 @@ impl Servers {
         let i = s.index();
         self.committed[i] += vm.request;
         self.residents[i].push(vm.id);
+        self.spot_residents[i] += u32::from(vm.priority == Priority::Spot);
         self.last_placement[i] = Some(now);
         let base = i * self.horizon + vm.arrival.index();
         add_series(&mut self.cpu[base..], &vm.usage.cpu, 1.0);
@@ -73,6 +84,7 @@ impl Servers {
         self.committed[i] -= vm.request;
         if let Some(pos) = self.residents[i].iter().position(|&v| v == vm.id) {
             self.residents[i].swap_remove(pos);
+            self.spot_residents[i] -= u32::from(vm.priority == Priority::Spot);
         }
         if now < vm.departure {
             let from = (now.0 - vm.arrival.0) as usize;

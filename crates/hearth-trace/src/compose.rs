@@ -301,6 +301,8 @@ pub struct StaggerOptions {
     pub days: f64,
     pub mean_lifetime_hours: f64,
     pub spot_fraction: f64,
+    pub max_vm_cores: Option<f32>,
+    pub max_vm_memory_gib: Option<f32>,
     pub seed: u64,
 }
 
@@ -318,8 +320,9 @@ pub fn stagger(usage: &Workload, opts: &StaggerOptions) -> Result<Workload> {
         vms: Some(opts.vms),
         days: Some(opts.days),
         sizes: SizeSource::Usage,
+        max_vm_cores: opts.max_vm_cores,
+        max_vm_memory_gib: opts.max_vm_memory_gib,
         seed: opts.seed,
-        ..Default::default()
     };
     let mut w = compose(&arrivals, usage, &compose_opts)?;
     if let Some(step) = w.provenance.steps.last_mut() {
