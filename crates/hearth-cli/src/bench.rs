@@ -1,7 +1,7 @@
 //! `hearth bench`: benchmarks that print their figures (BENCHMARKS.md
 //! records them with the commands that produced them).
 
-use crate::policies::decider;
+use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleUsage};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
@@ -97,7 +97,7 @@ fn iaas(a: IaasArgs) -> Result<()> {
         ..Default::default()
     };
     let t1 = Instant::now();
-    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
+    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, &PolicyContext::default())?)?;
     let simulated = t1.elapsed().as_secs_f64();
     println!(
         "dslab iaas-benchmark workload: {} VMs, {} hosts of 144 cores / 204800 MiB, {}",
@@ -139,7 +139,7 @@ fn sim(a: SimArgs) -> Result<()> {
         ..Default::default()
     };
     let t1 = Instant::now();
-    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
+    let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, &PolicyContext::default())?)?;
     let simulated = t1.elapsed().as_secs_f64();
     match a.mean_lifetime_hours {
         None => println!("{}", d.describe()),

@@ -2,7 +2,7 @@
 
 use crate::fleet_args::FleetArgs;
 use crate::output::{progress, write_csv, write_json};
-use crate::policies::decider;
+use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleUsage};
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -51,25 +51,25 @@ pub struct CompareArgs {
 }
 
 #[derive(Serialize, Clone)]
-struct PolicyResult {
-    policy: String,
-    admission: String,
-    servers_needed: Option<usize>,
-    reason: Option<String>,
-    overload_rate: f64,
-    vm_overload_rate: f64,
-    peak_to_average: f64,
-    utilisation: f64,
-    rejections: u64,
-    evictions: u64,
-    servers_used: usize,
-    decisions_per_second: f64,
-    seeds: Vec<u64>,
-    servers_needed_by_seed: Vec<Option<usize>>,
-    search_runs: usize,
+pub struct PolicyResult {
+    pub policy: String,
+    pub admission: String,
+    pub servers_needed: Option<usize>,
+    pub reason: Option<String>,
+    pub overload_rate: f64,
+    pub vm_overload_rate: f64,
+    pub peak_to_average: f64,
+    pub utilisation: f64,
+    pub rejections: u64,
+    pub evictions: u64,
+    pub servers_used: usize,
+    pub decisions_per_second: f64,
+    pub seeds: Vec<u64>,
+    pub servers_needed_by_seed: Vec<Option<usize>>,
+    pub search_runs: usize,
 }
 
-struct Job {
+pub struct Job {
     admission: Admission,
     policy: String,
     seed: u64,
@@ -88,17 +88,23 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .policies
         .clone()
         .unwrap_or_else(|| hearth_place::HEURISTICS.iter().map(|s| s.to_string()).collect());
+    let ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
     for p in &policies {
-        decider(p, args.model.as_deref())?; // fail on a bad name before any work
+        decider(p, &ctx)?; // fail on a bad name or a missing model before any work
     }
-    let jobs = jobs(&args, &policies)?;
+    let jobs = jobs(&args.fleet.admissions()?, &policies, args.seed, args.seeds);
     eprintln!("workload: {source}");
     eprintln!(
         "fleet: {}; overload limit {}%",
         args.fleet.describe(),
         args.overload_limit * 100.0
     );
-    let sizings = size_all(&args, &workload, &spec, &jobs)?;
+    let opts = SizingOptions {
+        overload_limit: args.overload_limit,
+        max_servers: args.max_servers,
+        ..Default::default()
+    };
+    let sizings = size_all(&args.fleet, &workload, &spec, &jobs, &opts, &ctx)?;
     let results = collect(&jobs, sizings, args.seeds as usize);
     print_table(&results, args.overload_limit);
     write_outputs(&args, &workload, &source, &spec, &results)
@@ -117,11 +123,11 @@ fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
     }
 }
 
-fn jobs(args: &CompareArgs, policies: &[String]) -> Result<Vec<Job>> {
+pub fn jobs(admissions: &[Admission], policies: &[String], seed: u64, seeds: u64) -> Vec<Job> {
     let mut jobs = Vec::new();
-    for admission in args.fleet.admissions()? {
+    for &admission in admissions {
         for p in policies {
-            for seed in args.seed..args.seed + args.seeds {
+            for seed in seed..seed + seeds {
                 jobs.push(Job {
                     admission,
                     policy: p.clone(),
@@ -130,19 +136,21 @@ fn jobs(args: &CompareArgs, policies: &[String]) -> Result<Vec<Job>> {
             }
         }
     }
-    Ok(jobs)
+    jobs
 }
 
 /// Sizes every job, two at a time (one per core), in job order.
-fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) -> Result<Vec<Sizing>> {
+pub fn size_all(
+    fleet: &FleetArgs,
+    w: &Workload,
+    spec: &FleetSpec,
+    jobs: &[Job],
+    opts: &SizingOptions,
+    ctx: &PolicyContext,
+) -> Result<Vec<Sizing>> {
     let bar = progress(jobs.len() as u64, "sizing");
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<Option<Result<Sizing>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let opts = SizingOptions {
-        overload_limit: args.overload_limit,
-        max_servers: args.max_servers,
-        ..Default::default()
-    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
@@ -153,7 +161,7 @@ fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) ->
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(job) = jobs.get(i) else { break };
                 bar.set_message(format!("{} ({})", job.policy, job.admission.name()));
-                let result = size_one(args, w, spec, job, &opts);
+                let result = size_one(fleet, w, spec, job, opts, ctx);
                 done.lock().expect("no worker panicked")[i] = Some(result);
                 bar.inc(1);
             });
@@ -167,16 +175,22 @@ fn size_all(args: &CompareArgs, w: &Workload, spec: &FleetSpec, jobs: &[Job]) ->
         .collect()
 }
 
-fn size_one(args: &CompareArgs, w: &Workload, spec: &FleetSpec, job: &Job, opts: &SizingOptions) -> Result<Sizing> {
-    let config = args.fleet.config(job.admission, job.seed)?;
-    let model = args.model.as_deref();
-    let mut make = || decider(&job.policy, model).expect("checked before the search");
+fn size_one(
+    fleet: &FleetArgs,
+    w: &Workload,
+    spec: &FleetSpec,
+    job: &Job,
+    opts: &SizingOptions,
+    ctx: &PolicyContext,
+) -> Result<Sizing> {
+    let config = fleet.config(job.admission, job.seed)?;
+    let mut make = || decider(&job.policy, ctx).expect("checked before the search");
     servers_needed(w, spec, &config, opts, &mut make).with_context(|| format!("sizing {}", job.policy))
 }
 
 /// One result per (admission, policy): the median over seeds, with the
 /// metrics of the seed that gave it.
-fn collect(jobs: &[Job], sizings: Vec<Sizing>, seeds: usize) -> Vec<PolicyResult> {
+pub fn collect(jobs: &[Job], sizings: Vec<Sizing>, seeds: usize) -> Vec<PolicyResult> {
     jobs.chunks(seeds)
         .zip(sizings.chunks(seeds))
         .map(|(js, ss)| {
@@ -227,7 +241,7 @@ fn spread(r: &PolicyResult) -> String {
     }
 }
 
-fn print_table(results: &[PolicyResult], limit: f64) {
+pub fn print_table(results: &[PolicyResult], limit: f64) {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_header(vec![

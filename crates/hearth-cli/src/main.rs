@@ -3,6 +3,7 @@
 
 mod bench;
 mod compare;
+mod fireplace_cmd;
 mod fleet_args;
 mod output;
 mod policies;
@@ -30,6 +31,9 @@ enum Command {
     /// Import, inspect, compose and stagger workloads.
     #[command(subcommand)]
     Trace(trace_cmd::TraceCmd),
+    /// Train and evaluate FirePlace, the learned placement policy.
+    #[command(subcommand)]
+    Fireplace(fireplace_cmd::FirePlaceCmd),
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -40,6 +44,7 @@ fn main() {
     let result = match cli.command {
         Command::Compare(a) => compare::run(a),
         Command::Trace(c) => trace_cmd::run(c),
+        Command::Fireplace(c) => fireplace_cmd::run(c),
         Command::Bench(c) => bench::run(c),
     };
     if let Err(e) = result {

@@ -1,16 +1,75 @@
 //! Policies by name, as the command line names them.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use hearth_place::fireplace::{FirePlace, FirePlaceModel, ForecastPolicy, Forecaster};
+use hearth_place::{Objective, Teacher};
 use hearth_sim::Decider;
 use std::path::Path;
+use std::sync::Arc;
 
-/// The decider for a policy name. `model` is the file of learned policies.
-pub fn decider(name: &str, _model: Option<&Path>) -> Result<Decider> {
+/// Names beyond the heuristics, for help and error messages.
+pub const OTHERS: [&str; 7] = [
+    "teacher",
+    "teacher-peak",
+    "teacher-all",
+    "teacher-peak-all",
+    "fireplace",
+    "forecast-ewma",
+    "forecast-learned",
+];
+
+/// What policies need besides their name.
+#[derive(Clone, Default)]
+pub struct PolicyContext {
+    pub model: Option<Arc<FirePlaceModel>>,
+    pub overload_threshold: f32,
+}
+
+impl PolicyContext {
+    /// Loads the model file when one is given.
+    pub fn new(model: Option<&Path>, overload_threshold: f32) -> Result<PolicyContext> {
+        let model = match model {
+            Some(p) => Some(Arc::new(FirePlaceModel::load(p)?)),
+            None => None,
+        };
+        Ok(PolicyContext {
+            model,
+            overload_threshold,
+        })
+    }
+
+    fn model(&self, name: &str) -> Result<Arc<FirePlaceModel>> {
+        self.model.clone().with_context(|| {
+            format!("policy {name} needs a trained model: run `hearth fireplace train --out model.json`, then pass --model model.json")
+        })
+    }
+}
+
+/// The decider for a policy name.
+pub fn decider(name: &str, ctx: &PolicyContext) -> Result<Decider> {
     if let Some(p) = hearth_place::heuristic(name) {
         return Ok(Decider::Online(p));
     }
-    bail!(
-        "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1)",
-        hearth_place::HEURISTICS.join(", ")
-    )
+    let threshold = ctx.overload_threshold;
+    let teacher = |k, objective| Decider::Hindsight(Box::new(Teacher::new(k, objective, threshold)));
+    Ok(match name {
+        "teacher" => teacher(Some(2), Objective::Overload),
+        "teacher-peak" => teacher(Some(2), Objective::NormalisedPeak),
+        "teacher-all" => teacher(None, Objective::Overload),
+        "teacher-peak-all" => teacher(None, Objective::NormalisedPeak),
+        "fireplace" => Decider::Online(Box::new(FirePlace::new(ctx.model(name)?))),
+        "forecast-ewma" => Decider::Online(Box::new(ForecastPolicy::new(2, Forecaster::Ewma { alpha: 0.3 }))),
+        "forecast-learned" => {
+            let model = ctx.model(name)?;
+            if model.forecast.is_none() {
+                bail!("the model file holds no learned forecast: retrain it with `hearth fireplace train`");
+            }
+            Decider::Online(Box::new(ForecastPolicy::new(model.k, Forecaster::Learned(model))))
+        }
+        _ => bail!(
+            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), {}",
+            hearth_place::HEURISTICS.join(", "),
+            OTHERS.join(", ")
+        ),
+    })
 }

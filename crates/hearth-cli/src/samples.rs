@@ -2,7 +2,10 @@
 //! time, and the default workload composed from them.
 
 use anyhow::{Context, Result};
-use hearth_trace::{compose, import, ComposeOptions, Format, ImportOptions, Resources, SizeSource, Source, Workload};
+use hearth_trace::{
+    compose, import, split_by_time, split_by_vm, ComposeOptions, Format, ImportOptions, Resources, SizeSource, Source,
+    Workload,
+};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/samples.rs"));
@@ -49,6 +52,38 @@ pub fn usage_trace(which: SampleUsage, opts: &ImportOptions) -> Result<Workload>
         .workload)
 }
 
+/// Which part of the samples a workload is composed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Train,
+    Validation,
+    Test,
+}
+
+impl Part {
+    /// (arrival-window fraction, usage-VM fraction) of each part.
+    fn fractions(self) -> ((f64, f64), (f64, f64)) {
+        match self {
+            Part::All => ((0.0, 1.0), (0.0, 1.0)),
+            Part::Train => ((0.0, 0.5), (0.0, 0.5)),
+            Part::Validation => ((0.5, 0.7), (0.0, 0.5)),
+            Part::Test => ((0.7, 1.0), (0.5, 1.0)),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Part::All => "all of the samples",
+            Part::Train => "training part: openb arrival window 0-50%, first half of the usage VMs",
+            Part::Validation => "validation part: openb arrival window 50-70%, first half of the usage VMs",
+            Part::Test => {
+                "test part: openb arrival window 70-100%, second half of the usage VMs (never seen in training)"
+            }
+        }
+    }
+}
+
 /// What the default workload is made of; `hearth compare` prints it.
 pub struct DefaultWorkload {
     pub usage: SampleUsage,
@@ -79,9 +114,17 @@ impl DefaultWorkload {
     }
 
     pub fn build(&self) -> Result<Workload> {
+        self.build_part(Part::All)
+    }
+
+    /// The workload composed from one part of the samples: training,
+    /// validation and test use disjoint spans of openb's arrival window
+    /// and disjoint usage VMs (test: other days and other VMs).
+    pub fn build_part(&self, part: Part) -> Result<Workload> {
         let opts = ImportOptions::default();
-        let arrivals = openb_arrivals(&opts)?;
-        let usage = usage_trace(self.usage, &opts)?;
+        let (time, vms) = part.fractions();
+        let arrivals = split_by_time(&openb_arrivals(&opts)?, time.0, time.1)?;
+        let usage = split_by_vm(&usage_trace(self.usage, &opts)?, vms.0, vms.1)?;
         let sizes = match self.usage {
             SampleUsage::Bitbrains => SizeSource::Usage,
             SampleUsage::Planetlab => SizeSource::Arrivals,

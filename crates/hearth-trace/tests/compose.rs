@@ -125,6 +125,8 @@ fn stagger_gives_usage_traces_arrivals_and_lifetimes() {
         days: 1.0,
         mean_lifetime_hours: 2.0,
         spot_fraction: 0.25,
+        max_vm_cores: None,
+        max_vm_memory_gib: None,
         seed: 9,
     };
     let a = stagger(&usage, &opts).unwrap();
