@@ -1,0 +1,14 @@
+//! hearth-evict: spot eviction prediction over simulated clusters.
+//!
+//! The pipeline: [`scenario`] simulates N clusters fed by the real openb
+//! trace; [`snapshot`] records hourly node snapshots; [`dataset`] cuts them
+//! into 48-hour windows with targets 1–3 hours ahead, split by time;
+//! [`predictor`] and [`baseline`] forecast; [`eval`] scores RMSE and MAE per
+//! horizon, overall and by cluster utilisation bucket; [`skypilot`] checks the
+//! same forecasting on real spot preemption traces.
+
+pub mod error;
+pub mod scenario;
+pub mod snapshot;
+
+pub use error::{EvictError, Result};
