@@ -7,8 +7,15 @@
 //! horizon, overall and by cluster utilisation bucket; [`skypilot`] checks the
 //! same forecasting on real spot preemption traces.
 
+pub mod baseline;
+pub mod dataset;
 pub mod error;
+pub mod eval;
+pub mod predictor;
 pub mod scenario;
+pub mod skypilot;
 pub mod snapshot;
 
+pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 pub use error::{EvictError, Result};
+pub use predictor::{Learner, Predictor, Regressor, Tabular};

@@ -197,7 +197,11 @@ fn compose_cluster(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workl
     let mut kept = Vec::with_capacity(w.vms.len());
     for mut vm in std::mem::take(&mut w.vms) {
         if let Some(f) = config.spot_fraction {
-            vm.priority = if rng.random_bool(f) { Priority::Spot } else { Priority::OnDemand };
+            vm.priority = if rng.random_bool(f) {
+                Priority::Spot
+            } else {
+                Priority::OnDemand
+            };
         }
         if vm.priority == Priority::OnDemand && a > 0.0 {
             let hour = vm.arrival.0 as f64 * step_hours;
@@ -216,7 +220,11 @@ fn compose_cluster(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workl
 
 /// Mean core demand over the span (cores), counting every VM as admitted.
 fn offered_cores(w: &Workload, span_steps: u32) -> f64 {
-    let core_steps: f64 = w.vms.iter().map(|vm| vm.request.cpu.0 as f64 * vm.lifetime() as f64).sum();
+    let core_steps: f64 = w
+        .vms
+        .iter()
+        .map(|vm| vm.request.cpu.0 as f64 * vm.lifetime() as f64)
+        .sum();
     core_steps / span_steps.max(1) as f64
 }
 

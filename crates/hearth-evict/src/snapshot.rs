@@ -129,7 +129,8 @@ impl ClusterSnapshots {
         hours
             .map(|h| {
                 let r = self.cluster(h);
-                ((r[raw::SPOT_VM_CORES] + r[raw::ON_DEMAND_VM_CORES]) / r[raw::NODE_CORES].max(f32::MIN_POSITIVE)) as f64
+                ((r[raw::SPOT_VM_CORES] + r[raw::ON_DEMAND_VM_CORES]) / r[raw::NODE_CORES].max(f32::MIN_POSITIVE))
+                    as f64
             })
             .sum::<f64>()
             / n
@@ -227,7 +228,8 @@ impl<'w> Recorder<'w> {
         let hours = self.hours.saturating_sub(warmup_hours);
         let mut node_raw = Vec::with_capacity(nodes * hours * raw::WIDTH);
         for n in 0..nodes {
-            node_raw.extend_from_slice(&self.raw[self.slot(n, warmup_hours)..self.slot(n, self.hours - 1) + raw::WIDTH]);
+            node_raw
+                .extend_from_slice(&self.raw[self.slot(n, warmup_hours)..self.slot(n, self.hours - 1) + raw::WIDTH]);
         }
         let mut snaps = ClusterSnapshots {
             cluster,
