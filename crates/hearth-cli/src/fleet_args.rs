@@ -82,7 +82,7 @@ impl FleetArgs {
     }
 
     pub fn config(&self, admission: Admission, seed: u64) -> Result<SimConfig> {
-        if !(self.overload_threshold > 0.0) {
+        if self.overload_threshold.is_nan() || self.overload_threshold <= 0.0 {
             bail!("--overload-threshold must be positive");
         }
         Ok(SimConfig {

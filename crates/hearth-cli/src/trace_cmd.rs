@@ -153,7 +153,7 @@ fn import(a: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-fn load(path: &PathBuf) -> Result<hearth_trace::Workload> {
+fn load(path: &std::path::Path) -> Result<hearth_trace::Workload> {
     read_workload(path).with_context(|| format!("reading {}", path.display()))
 }
 

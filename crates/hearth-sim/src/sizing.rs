@@ -147,14 +147,20 @@ impl Search<'_> {
     /// The smallest size from `n` up that meets the limit with its next
     /// `confirm` sizes.
     fn confirmed_from(&mut self, mut n: usize, cap: usize) -> Result<Option<usize>, SimError> {
-        'candidate: while n <= cap {
-            for k in n..=n + self.opts.confirm {
-                if !self.meets(k)? {
-                    n = k + 1;
-                    continue 'candidate;
-                }
+        while n <= cap {
+            match self.first_failure(n..=n + self.opts.confirm)? {
+                Some(k) => n = k + 1,
+                None => return Ok(Some(n)),
             }
-            return Ok(Some(n));
+        }
+        Ok(None)
+    }
+
+    fn first_failure(&mut self, sizes: std::ops::RangeInclusive<usize>) -> Result<Option<usize>, SimError> {
+        for k in sizes {
+            if !self.meets(k)? {
+                return Ok(Some(k));
+            }
         }
         Ok(None)
     }

@@ -1,0 +1,133 @@
+//! Fleet sizing and spot eviction on workloads whose answers are known.
+
+use hearth_sim::{
+    run, servers_needed, Admission, Decider, FleetSpec, FleetView, Policy, ServerId, SimConfig, SimRng, SizingOptions,
+    VmView,
+};
+use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+
+/// First admissible server, written here so the simulator's tests do not
+/// depend on the policies crate.
+struct FirstAdmissible;
+
+impl Policy for FirstAdmissible {
+    fn name(&self) -> String {
+        "first-admissible".into()
+    }
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
+        fleet.ids().find(|&s| fleet.admits(s, vm))
+    }
+}
+
+fn vm(arrival: u32, life: u32, cores: f32, used: f32, priority: Priority) -> Vm {
+    Vm {
+        id: VmId(0),
+        arrival: Step(arrival),
+        departure: Step(arrival + life),
+        request: Resources::new(cores, 1.0),
+        priority,
+        usage: Usage {
+            cpu: vec![used; life as usize],
+            memory: vec![0.5; life as usize],
+        },
+    }
+}
+
+fn spec() -> FleetSpec {
+    FleetSpec::Homogeneous {
+        capacity: Resources::new(16.0, 64.0),
+    }
+}
+
+fn requests() -> SimConfig {
+    SimConfig {
+        admission: Admission::Requests {
+            cpu_oversub: 1.0,
+            memory_oversub: 1.0,
+        },
+        ..Default::default()
+    }
+}
+
+fn first() -> Decider {
+    Decider::Online(Box::new(FirstAdmissible))
+}
+
+#[test]
+fn ten_8_core_vms_need_five_16_core_servers() {
+    let vms = (0..10).map(|_| vm(0, 4, 8.0, 8.0, Priority::OnDemand)).collect();
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let s = servers_needed(&w, &spec(), &requests(), &SizingOptions::default(), &mut first).unwrap();
+    assert_eq!(s.servers_needed, Some(5));
+    assert_eq!(s.metrics.rejections, 0);
+    assert_eq!(s.metrics.overload_rate, 0.0);
+    let four = run(&w, &spec().build(4), &requests(), &mut first()).unwrap();
+    assert_eq!(four.rejections, 2);
+}
+
+#[test]
+fn a_vm_larger_than_any_server_makes_the_limit_unattainable() {
+    let mut vms: Vec<Vm> = (0..4).map(|_| vm(0, 4, 4.0, 2.0, Priority::OnDemand)).collect();
+    vms.push(vm(1, 10, 4.0, 20.0, Priority::OnDemand)); // uses 20 cores of a 16-core server
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let s = servers_needed(&w, &spec(), &requests(), &SizingOptions::default(), &mut first).unwrap();
+    assert_eq!(s.servers_needed, None);
+    assert!(s.reason.unwrap().contains("more servers do not help"));
+}
+
+#[test]
+fn the_answer_holds_at_the_next_two_sizes_and_fails_below() {
+    let vms = (0..12).map(|i| vm(i % 3, 3, 6.0, 6.0, Priority::OnDemand)).collect();
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let s = servers_needed(&w, &spec(), &requests(), &SizingOptions::default(), &mut first).unwrap();
+    let n = s.servers_needed.unwrap();
+    for k in n..n + 3 {
+        let m = run(&w, &spec().build(k), &requests(), &mut first()).unwrap();
+        assert!(m.rejections == 0 && m.overload_rate <= 0.01, "size {k} fails");
+    }
+    let below = run(&w, &spec().build(n - 1), &requests(), &mut first()).unwrap();
+    assert!(below.rejections > 0 || below.overload_rate > 0.01);
+}
+
+#[test]
+fn on_demand_evicts_the_fewest_spot_vms() {
+    // Server 0: four 4-core spot VMs; server 1: one 12-core spot VM and a
+    // 4-core on-demand VM. An 8-core on-demand VM needs two evictions on
+    // server 0 and one on server 1: server 1 loses its spot VM.
+    let vms = vec![
+        vm(0, 10, 4.0, 1.0, Priority::Spot),
+        vm(0, 10, 4.0, 1.0, Priority::Spot),
+        vm(0, 10, 4.0, 1.0, Priority::Spot),
+        vm(0, 10, 4.0, 1.0, Priority::Spot),
+        vm(0, 10, 12.0, 1.0, Priority::Spot),
+        vm(0, 10, 4.0, 1.0, Priority::OnDemand),
+        vm(2, 5, 8.0, 1.0, Priority::OnDemand),
+    ];
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let m = run(&w, &spec().build(2), &requests(), &mut first()).unwrap();
+    assert_eq!(m.evictions, 1);
+    assert_eq!(m.rejections, 0);
+    let e = &m.eviction_log[0];
+    assert_eq!((e.step, e.server, e.cores), (Step(2), ServerId(1), 12.0));
+    assert_eq!(m.assignment[6], Some(ServerId(1)));
+}
+
+#[test]
+fn spot_vms_are_rejected_not_evicting() {
+    let vms = vec![vm(0, 10, 16.0, 1.0, Priority::Spot), vm(1, 5, 8.0, 1.0, Priority::Spot)];
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let m = run(&w, &spec().build(1), &requests(), &mut first()).unwrap();
+    assert_eq!((m.evictions, m.rejections, m.rejected_spot), (0, 1, 1));
+}
+
+#[test]
+fn usage_admission_ignores_unmeasured_same_step_placements() {
+    // Under usage admission nothing is reserved: three 8-core VMs arriving in
+    // one step all fit an empty 16-core server (its last measurement is 0),
+    // and the overload is measured when they run.
+    let vms = (0..3).map(|_| vm(0, 2, 8.0, 8.0, Priority::OnDemand)).collect();
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let m = run(&w, &spec().build(1), &SimConfig::default(), &mut first()).unwrap();
+    assert_eq!(m.placed, 3);
+    assert_eq!(m.overloaded_server_steps, 2);
+}
