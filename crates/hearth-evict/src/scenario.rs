@@ -84,7 +84,7 @@ impl ScenarioConfig {
         if !(self.warmup_days.is_finite() && self.warmup_days >= 0.0) {
             return bad("--warmup-days must be zero or positive");
         }
-        if self.step_seconds == 0 || HOUR_SECONDS % self.step_seconds != 0 {
+        if self.step_seconds == 0 || !HOUR_SECONDS.is_multiple_of(self.step_seconds) {
             return bad("--step-seconds must divide 3600");
         }
         if self.spot_fraction.is_some_and(|f| !(0.0..=1.0).contains(&f)) {

@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 //! Shared fixtures: the shipped openb samples and a small scenario.
 
 use hearth_evict::predictor::{Learner, Regressor};
