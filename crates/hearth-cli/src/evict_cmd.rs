@@ -73,13 +73,13 @@ pub struct ScenarioArgs {
     #[arg(long)]
     pub spot_fraction: Option<f64>,
     /// Offered core demand / cluster cores of the least loaded cluster.
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = 0.35)]
     pub demand_min: f64,
     /// ... and of the most loaded one.
-    #[arg(long, default_value_t = 1.1)]
+    #[arg(long, default_value_t = 1.2)]
     pub demand_max: f64,
     /// Amplitude of the daily modulation of on-demand arrivals (0 = none).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 0.7)]
     pub diurnal_amplitude: f64,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

@@ -65,8 +65,8 @@ impl Default for ScenarioConfig {
             warmup_days: 1.0,
             step_seconds: 600,
             spot_fraction: None,
-            demand_range: (0.4, 1.1),
-            diurnal_amplitude: 0.5,
+            demand_range: (0.35, 1.2),
+            diurnal_amplitude: 0.7,
             seed: 0,
         }
     }
@@ -228,18 +228,24 @@ fn offered_cores(w: &Workload, span_steps: u32) -> f64 {
     core_steps / span_steps.max(1) as f64
 }
 
-/// The cluster's workload, its VM count calibrated on a pilot composition so
-/// that the offered demand meets the plan's ratio.
+/// The cluster's workload, its VM count calibrated so that the offered
+/// demand meets the plan's ratio: first on a pilot composition of one copy of
+/// the trace, then corrected once on the composition itself (one copy's
+/// demand is a noisy estimate: a few long-lived pods dominate it).
 pub fn cluster_workload(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workload) -> Result<Workload> {
     let span_steps = ((config.days + config.warmup_days) * 86_400.0 / config.step_seconds as f64).ceil() as u32;
-    let pilot_vms = arrivals.vms.len().max(1);
-    let pilot = compose_cluster(config, plan, arrivals, pilot_vms)?;
-    let pilot_cores = offered_cores(&pilot, span_steps);
-    if pilot_cores <= 0.0 {
-        return Err(EvictError::Config("the arrival trace offers no core demand".into()));
+    let target = plan.demand_ratio * plan.cores;
+    let mut vms = arrivals.vms.len().max(1);
+    let mut w = compose_cluster(config, plan, arrivals, vms)?;
+    for _ in 0..2 {
+        let offered = offered_cores(&w, span_steps);
+        if offered <= 0.0 {
+            return Err(EvictError::Config("the arrival trace offers no core demand".into()));
+        }
+        vms = (vms as f64 * target / offered).round().max(1.0) as usize;
+        w = compose_cluster(config, plan, arrivals, vms)?;
     }
-    let vms = (pilot_vms as f64 * plan.demand_ratio * plan.cores / pilot_cores).round() as usize;
-    compose_cluster(config, plan, arrivals, vms)
+    Ok(w)
 }
 
 /// What one cluster's run produced.
