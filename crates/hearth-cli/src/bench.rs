@@ -44,6 +44,11 @@ pub struct SimArgs {
     pub servers: Option<usize>,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Instead of openb arrivals, stagger the Bitbrains sample with Poisson
+    /// arrivals and exponential lifetimes of this mean (hours): long lives
+    /// make the workload's usage series, and so its memory, large.
+    #[arg(long)]
+    pub mean_lifetime_hours: Option<f64>,
 }
 
 pub fn run(cmd: BenchCmd) -> Result<()> {
@@ -119,7 +124,10 @@ fn sim(a: SimArgs) -> Result<()> {
     let mut d = DefaultWorkload::new(SampleUsage::Bitbrains, a.seed);
     d.vms = a.vms;
     d.days = a.days;
-    let w = d.build()?;
+    let w = match a.mean_lifetime_hours {
+        None => d.build()?,
+        Some(hours) => staggered(&a, hours)?,
+    };
     let composed = t0.elapsed().as_secs_f64();
     let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 3).max(1));
     let fleet = FleetSpec::Homogeneous {
@@ -133,7 +141,10 @@ fn sim(a: SimArgs) -> Result<()> {
     let t1 = Instant::now();
     let m = hearth_sim::run(&w, &fleet, &config, &mut decider(&a.policy, None)?)?;
     let simulated = t1.elapsed().as_secs_f64();
-    println!("{}", d.describe());
+    match a.mean_lifetime_hours {
+        None => println!("{}", d.describe()),
+        Some(h) => println!("Bitbrains sample staggered: Poisson arrivals, exponential lifetimes of mean {h} h, seed {}", a.seed),
+    }
     println!(
         "  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}",
         w.vms.len(),
@@ -156,6 +167,18 @@ fn sim(a: SimArgs) -> Result<()> {
     );
     println!("  peak resident memory  {}", peak_rss());
     Ok(())
+}
+
+fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
+    let usage = crate::samples::usage_trace(SampleUsage::Bitbrains, &Default::default())?;
+    let opts = hearth_trace::StaggerOptions {
+        vms: a.vms,
+        days: a.days,
+        mean_lifetime_hours: hours,
+        spot_fraction: 0.0,
+        seed: a.seed,
+    };
+    Ok(hearth_trace::stagger(&usage, &opts)?)
 }
 
 /// Peak resident set size of this process, from /proc (Linux).

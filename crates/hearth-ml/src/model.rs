@@ -1,0 +1,160 @@
+//! Fitted models: owned, `'static`, serialisable, and cheap to query one row at a time.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scaler::StandardScaler;
+use crate::trees::TreeEnsemble;
+use crate::{MlError, ModelParams, Task};
+
+/// Linear model on standardised features.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    pub scaler: StandardScaler,
+    pub coef: Vec<f64>,
+    pub intercept: f64,
+}
+
+impl LinearModel {
+    /// Scales on the fly: no allocation per row.
+    fn predict_row(&self, row: &[f64]) -> f64 {
+        let dot: f64 = row
+            .iter()
+            .zip(&self.coef)
+            .enumerate()
+            .map(|(j, (v, w))| w * self.scaler.scale(j, *v))
+            .sum();
+        self.intercept + dot
+    }
+}
+
+/// RBF epsilon-SVR: `bias + Σ weightᵢ · exp(−γ‖x − svᵢ‖²)` on standardised features.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SvrModel {
+    pub scaler: StandardScaler,
+    /// Support vectors, row-major, `cols` values each.
+    pub support: Vec<f64>,
+    pub weights: Vec<f64>,
+    pub bias: f64,
+    pub gamma: f64,
+}
+
+impl SvrModel {
+    /// Same summation order as smartcore's, so results match its own predict.
+    fn predict_row(&self, row: &[f64]) -> f64 {
+        let x: Vec<f64> = row.iter().enumerate().map(|(j, v)| self.scaler.scale(j, *v)).collect();
+        let support = self.support.chunks_exact(x.len());
+        self.weights.iter().zip(support).fold(self.bias, |f, (w, sv)| {
+            let d: f64 = x.iter().zip(sv).map(|(a, b)| (a - b) * (a - b)).sum();
+            f + w * (-self.gamma * d).exp()
+        })
+    }
+
+    /// Number of support vectors: prediction cost grows with it.
+    pub fn support_vectors(&self) -> usize {
+        self.weights.len()
+    }
+}
+
+/// What was fitted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Fitted {
+    Linear(LinearModel),
+    Svr(SvrModel),
+    /// Decision tree, random forest or GBDT, compiled to flat nodes.
+    Trees(TreeEnsemble),
+}
+
+/// A fitted model with the hyperparameters, task and feature names it was fitted with.
+///
+/// For [`Task::Classification`] predictions are probabilities of label 1: tree leaves and
+/// forest means are class frequencies, GBDT log-odds go through the sigmoid, and linear/SVR
+/// outputs (regressions on the 0/1 label) are clipped to `[0, 1]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub params: ModelParams,
+    pub task: Task,
+    pub feature_names: Vec<String>,
+    pub cols: usize,
+    pub fitted: Fitted,
+}
+
+impl Model {
+    /// Prediction for one row of `cols` features. Allocation-free except for SVR.
+    /// Panics if the row has the wrong length (a programming error, not a data error).
+    /// Non-finite inputs are not checked: trees send NaN right, linear models propagate it.
+    #[inline]
+    pub fn predict_row(&self, row: &[f64]) -> f64 {
+        assert_eq!(
+            row.len(),
+            self.cols,
+            "predict_row: row has {} values, model expects {}",
+            row.len(),
+            self.cols
+        );
+        let raw = match &self.fitted {
+            Fitted::Trees(t) => t.predict_row(row),
+            Fitted::Linear(m) => m.predict_row(row),
+            Fitted::Svr(m) => m.predict_row(row),
+        };
+        self.output(raw)
+    }
+
+    fn output(&self, raw: f64) -> f64 {
+        match (self.task, &self.params, &self.fitted) {
+            (Task::Regression, ..) => raw,
+            (Task::Classification, ModelParams::Gbdt { .. }, _) => 1.0 / (1.0 + (-raw).exp()),
+            (Task::Classification, _, Fitted::Trees(_)) => raw,
+            (Task::Classification, ..) => raw.clamp(0.0, 1.0),
+        }
+    }
+
+    /// Predictions for row-major `x` with `cols` columns.
+    pub fn predict(&self, x: &[f64], cols: usize) -> Vec<f64> {
+        assert_eq!(cols, self.cols, "predict: {cols} columns, model expects {}", self.cols);
+        x.chunks_exact(cols).map(|row| self.predict_row(row)).collect()
+    }
+
+    /// The compiled trees, for inspection (depth, size); `None` for linear and SVR.
+    pub fn trees(&self) -> Option<&TreeEnsemble> {
+        match &self.fitted {
+            Fitted::Trees(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The model as JSON; floats are written so they read back bit-identical.
+    pub fn to_json(&self) -> Result<String, MlError> {
+        serde_json::to_string(self).map_err(|source| MlError::Json {
+            context: "serialising model".into(),
+            source,
+        })
+    }
+
+    pub fn from_json(json: &str) -> Result<Model, MlError> {
+        serde_json::from_str(json).map_err(|source| MlError::Json {
+            context: "parsing model".into(),
+            source,
+        })
+    }
+
+    /// Writes the model file.
+    pub fn save(&self, path: &std::path::Path) -> Result<(), MlError> {
+        let io = |source| MlError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        std::fs::write(path, self.to_json()?).map_err(io)
+    }
+
+    /// Reads a model file written by [`Model::save`].
+    pub fn load(path: &std::path::Path) -> Result<Model, MlError> {
+        let text = std::fs::read_to_string(path).map_err(|source| MlError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| MlError::Json {
+            context: path.display().to_string(),
+            source,
+        })
+    }
+}
