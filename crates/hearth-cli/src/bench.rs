@@ -143,7 +143,10 @@ fn sim(a: SimArgs) -> Result<()> {
     let simulated = t1.elapsed().as_secs_f64();
     match a.mean_lifetime_hours {
         None => println!("{}", d.describe()),
-        Some(h) => println!("Bitbrains sample staggered: Poisson arrivals, exponential lifetimes of mean {h} h, seed {}", a.seed),
+        Some(h) => println!(
+            "Bitbrains sample staggered: Poisson arrivals, exponential lifetimes of mean {h} h, seed {}",
+            a.seed
+        ),
     }
     println!(
         "  VMs {}  VM-steps {}  steps {}  servers {servers}  policy {}",

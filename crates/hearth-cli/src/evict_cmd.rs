@@ -105,7 +105,7 @@ pub struct ModelArgs {
     #[arg(long, value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Most (sample, node) rows a node-level tabular model trains on.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 5_000)]
     pub max_node_train_rows: usize,
     #[arg(long)]
     pub json: Option<PathBuf>,

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod ml;
 pub mod models;
 pub mod predictor;
 pub mod scenario;

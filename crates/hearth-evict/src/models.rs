@@ -9,13 +9,22 @@
 
 use crate::baseline::{Baseline, Naive};
 use crate::dataset::Level;
+use crate::dataset::WINDOW;
 use crate::error::{EvictError, Result};
-use crate::predictor::Predictor;
+use crate::ml::{self, MlLearner};
+use crate::predictor::{Predictor, Tabular};
+use crate::snapshot::F;
 
 /// Every model name and the levels it runs at, in table order.
-pub const MODELS: [(&str, &[Level]); 2] = [
+/// SVR runs at cluster level only: scoring every node of every test hour
+/// against thousands of support vectors costs hours at the study's scale.
+pub const MODELS: [(&str, &[Level]); 6] = [
     ("last-rate", &[Level::Cluster, Level::Node]),
     ("window-mean", &[Level::Cluster, Level::Node]),
+    ("linear", &[Level::Cluster, Level::Node]),
+    ("svr", &[Level::Cluster]),
+    ("random-forest", &[Level::Cluster, Level::Node]),
+    ("gbdt", &[Level::Cluster, Level::Node]),
 ];
 
 /// Knobs that bound the cost of node-level models.
@@ -28,7 +37,7 @@ pub struct ModelOptions {
 impl Default for ModelOptions {
     fn default() -> Self {
         ModelOptions {
-            max_node_train_rows: 20_000,
+            max_node_train_rows: 5_000,
         }
     }
 }
@@ -57,11 +66,19 @@ pub fn expand(names: &[String]) -> Result<Vec<(String, Level)>> {
 }
 
 /// A fresh, unfitted predictor.
-pub fn build(name: &str, level: Level, _opts: &ModelOptions) -> Result<Box<dyn Predictor>> {
+pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Predictor>> {
     let p: Box<dyn Predictor> = match name {
         "last-rate" => Box::new(Baseline::new(Naive::LastRate, level)),
         "window-mean" => Box::new(Baseline::new(Naive::WindowMean, level)),
-        _ => return Err(EvictError::Config(format!("unknown model {name:?}"))),
+        _ => {
+            let params =
+                ml::params(name, WINDOW * F).ok_or_else(|| EvictError::Config(format!("unknown model {name:?}")))?;
+            let rows = match level {
+                Level::Cluster => usize::MAX,
+                Level::Node => opts.max_node_train_rows,
+            };
+            Box::new(Tabular::new(Box::new(MlLearner(params)), level, rows))
+        }
     };
     Ok(p)
 }

@@ -6,8 +6,9 @@
 //! ([`Dataset::aggregate`]) inside `predict`, so evaluation is the same for
 //! both levels.
 
-use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS};
+use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 use crate::error::Result;
+use crate::snapshot::F;
 use rand::seq::index::sample as sample_indices;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -32,6 +33,11 @@ pub trait Regressor: Send + Sync {
 pub trait Learner: Send + Sync {
     fn name(&self) -> String;
     fn fit(&self, x: Vec<f64>, y: Vec<f64>, cols: usize, seed: u64) -> Result<Box<dyn Regressor>>;
+    /// The widest row the learner can fit on `rows` rows (least squares
+    /// without enough rows is refused by smartcore); `None`: no limit.
+    fn max_cols(&self, _rows: usize) -> Option<usize> {
+        None
+    }
 }
 
 /// A tabular model on flattened 48-hour windows, one regressor per horizon.
@@ -41,6 +47,9 @@ pub struct Tabular {
     learner: Box<dyn Learner>,
     level: Level,
     max_train_rows: usize,
+    /// Most recent hours of the window flattened into a row (48 unless the
+    /// learner's [`Learner::max_cols`] asks for fewer).
+    hours: usize,
     models: Vec<Box<dyn Regressor>>,
 }
 
@@ -50,6 +59,7 @@ impl Tabular {
             learner,
             level,
             max_train_rows: max_train_rows.max(1),
+            hours: WINDOW,
             models: Vec::new(),
         }
     }
@@ -74,14 +84,14 @@ impl Tabular {
     }
 }
 
-/// Writes the flattened window of a (sample, node) pair as `f64` into `row`.
-fn flat_row(data: &Dataset, s: Sample, node: Option<usize>, buf: &mut [f32], row: &mut Vec<f64>) {
+/// Writes the last `hours` of a (sample, node) pair's window as `f64` into `row`.
+fn flat_row(data: &Dataset, s: Sample, node: Option<usize>, hours: usize, buf: &mut [f32], row: &mut Vec<f64>) {
     match node {
         None => data.cluster_window(s, buf),
         Some(n) => data.node_window(s, n, buf),
     }
     row.clear();
-    row.extend(buf.iter().map(|&v| v as f64));
+    row.extend(buf[(WINDOW - hours) * F..].iter().map(|&v| v as f64));
 }
 
 impl Predictor for Tabular {
@@ -95,12 +105,14 @@ impl Predictor for Tabular {
 
     fn fit(&mut self, data: &Dataset, seed: u64) -> Result<()> {
         let rows = self.training_rows(data, seed);
-        let cols = data.row_width();
+        let limit = self.learner.max_cols(rows.len()).unwrap_or(usize::MAX);
+        self.hours = (limit / F).clamp(1, WINDOW);
+        let cols = self.hours * F;
         let mut x = Vec::with_capacity(rows.len() * cols);
         let mut ys: [Vec<f64>; HORIZONS] = Default::default();
-        let (mut buf, mut row) = (vec![0.0f32; cols], Vec::with_capacity(cols));
+        let (mut buf, mut row) = (vec![0.0f32; data.row_width()], Vec::with_capacity(cols));
         for &(s, node) in &rows {
-            flat_row(data, s, node, &mut buf, &mut row);
+            flat_row(data, s, node, self.hours, &mut buf, &mut row);
             x.extend_from_slice(&row);
             let t = match node {
                 None => data.targets(s),
@@ -122,7 +134,7 @@ impl Predictor for Tabular {
         let cols = data.row_width();
         let (mut buf, mut row) = (vec![0.0f32; cols], Vec::with_capacity(cols));
         let mut score = |s: Sample, node: Option<usize>| -> [f32; HORIZONS] {
-            flat_row(data, s, node, &mut buf, &mut row);
+            flat_row(data, s, node, self.hours, &mut buf, &mut row);
             std::array::from_fn(|k| self.models[k].predict_row(&row) as f32)
         };
         let out = samples
