@@ -3,6 +3,7 @@
 
 mod bench;
 mod compare;
+mod evict_cmd;
 mod fireplace_cmd;
 mod fleet_args;
 mod output;
@@ -37,6 +38,9 @@ enum Command {
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+    /// Spot eviction prediction: simulate, build datasets, train, evaluate, forecast (SkyPilot).
+    #[command(subcommand)]
+    Evict(evict_cmd::EvictCmd),
 }
 
 fn main() {
@@ -46,6 +50,7 @@ fn main() {
         Command::Trace(c) => trace_cmd::run(c),
         Command::Fireplace(c) => fireplace_cmd::run(c),
         Command::Bench(c) => bench::run(c),
+        Command::Evict(c) => evict_cmd::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

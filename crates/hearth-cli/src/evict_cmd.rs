@@ -1,0 +1,455 @@
+//! `hearth evict`: spot eviction prediction. Every subcommand rebuilds the
+//! scenario from its arguments (it is deterministic, and at the study's scale
+//! quicker to simulate than snapshots would be to store and reload).
+
+use crate::output::{progress, write_csv, write_json};
+use crate::policies::decider;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use hearth_evict::eval::{fit_and_score, Evaluation, Score};
+use hearth_evict::models::{self, ModelOptions};
+use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
+use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
+use hearth_evict::{Dataset, Split, HORIZONS, WINDOW};
+use hearth_trace::formats::skypilot;
+use hearth_trace::{ImportOptions, Resources, Source, Workload};
+use serde::Serialize;
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Subcommand, Debug)]
+pub enum EvictCmd {
+    /// Simulate the clusters and report the hourly eviction-rate distribution.
+    Simulate {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        /// Write the cluster-hour series (rate, allocation, counts) as CSV here.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Write the cluster-level dataset: one flattened 48-hour window per row, with split and targets.
+    Dataset {
+        #[command(flatten)]
+        scenario: ScenarioArgs,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fit the models on the training hours and score them on the validation hours.
+    Train(ModelArgs),
+    /// Fit the models on the training hours and score them on the held-out test hours, per bucket.
+    Eval(ModelArgs),
+    /// The real-data check: forecast spot instances lost 1-3 hours ahead on SkyPilot traces.
+    Forecast {
+        /// Trace files or directories (default: the shipped samples).
+        #[arg(default_value = "data/samples/skypilot-spot")]
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// The whole pipeline: simulate, build datasets, train every model, evaluate on the test hours.
+    Run(ModelArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScenarioArgs {
+    #[arg(long, default_value_t = 20)]
+    pub clusters: usize,
+    #[arg(long, default_value_t = 600)]
+    pub nodes_per_cluster: usize,
+    /// Days snapshotted (after the warm-up).
+    #[arg(long, default_value_t = 14.0)]
+    pub days: f64,
+    #[arg(long, default_value_t = 1.0)]
+    pub warmup_days: f64,
+    /// Simulation step in seconds (must divide 3600).
+    #[arg(long, default_value_t = 600)]
+    pub step_seconds: u32,
+    /// Make each VM spot with this probability (default: openb BE pods are spot, the rest on-demand).
+    #[arg(long)]
+    pub spot_fraction: Option<f64>,
+    /// Offered core demand / cluster cores of the least loaded cluster.
+    #[arg(long, default_value_t = 0.35)]
+    pub demand_min: f64,
+    /// ... and of the most loaded one.
+    #[arg(long, default_value_t = 1.2)]
+    pub demand_max: f64,
+    /// Amplitude of the daily modulation of on-demand arrivals (0 = none).
+    #[arg(long, default_value_t = 0.7)]
+    pub diurnal_amplitude: f64,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Placement policy inside each cluster.
+    #[arg(long, default_value = "best-fit")]
+    pub policy: String,
+    /// Clusters simulated at once (each holds one cluster's state in memory).
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// openb pod list (default: the embedded sample).
+    #[arg(long)]
+    pub pods: Option<PathBuf>,
+    /// openb node list (default: the embedded sample).
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Models, comma-separated, or `all`.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub models: Vec<String>,
+    /// Most (sample, node) rows a node-level tabular model trains on.
+    #[arg(long, default_value_t = 5_000)]
+    pub max_node_train_rows: usize,
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+impl ScenarioArgs {
+    fn config(&self) -> ScenarioConfig {
+        ScenarioConfig {
+            clusters: self.clusters,
+            nodes_per_cluster: self.nodes_per_cluster,
+            days: self.days,
+            warmup_days: self.warmup_days,
+            step_seconds: self.step_seconds,
+            spot_fraction: self.spot_fraction,
+            demand_range: (self.demand_min, self.demand_max),
+            diurnal_amplitude: self.diurnal_amplitude,
+            seed: self.seed,
+        }
+    }
+
+    fn inputs(&self) -> Result<(Workload, Vec<Resources>)> {
+        let opts = ImportOptions::default();
+        let arrivals = match &self.pods {
+            None => crate::samples::openb_arrivals(&opts)?,
+            Some(p) => {
+                hearth_trace::import_paths(hearth_trace::Format::AlibabaOpenb, std::slice::from_ref(p), &opts)
+                    .with_context(|| format!("reading the openb pod list {}", p.display()))?
+                    .workload
+            }
+        };
+        let nodes = match &self.nodes {
+            None => crate::samples::openb_nodes(&opts)?,
+            Some(p) => {
+                let source = Source::open(p).with_context(|| format!("opening {}", p.display()))?;
+                hearth_trace::formats::alibaba_openb::read_nodes(source, &opts)?
+            }
+        };
+        Ok((arrivals, nodes))
+    }
+}
+
+/// What simulating the scenario gave.
+#[derive(Serialize)]
+struct Simulated {
+    config: ScenarioConfig,
+    clusters: Vec<ClusterSummary>,
+    eviction_rate_bands: Vec<RateDistribution>,
+    seconds: f64,
+}
+
+fn simulate(args: &ScenarioArgs) -> Result<(Simulated, Dataset)> {
+    let started = Instant::now();
+    let config = args.config();
+    config.validate()?;
+    decider(&args.policy, None)?;
+    let (arrivals, nodes) = args.inputs()?;
+    let bar = progress(config.clusters as u64, "simulating clusters");
+    let make = || decider(&args.policy, None).expect("checked above");
+    let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
+        .context("simulating the eviction scenario")?;
+    bar.finish_and_clear();
+    let clusters = runs.iter().map(|r| r.summary.clone()).collect();
+    let snaps: Vec<_> = runs.into_iter().map(|r| r.snapshots).collect();
+    let bands = rate_distribution(&snaps.iter().collect::<Vec<_>>());
+    let data = Dataset::new(snaps).context("building the window datasets")?;
+    let sim = Simulated {
+        config,
+        clusters,
+        eviction_rate_bands: bands,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    Ok((sim, data))
+}
+
+pub fn run(cmd: EvictCmd) -> Result<()> {
+    match cmd {
+        EvictCmd::Simulate { scenario, csv, json } => {
+            let (sim, data) = simulate(&scenario)?;
+            print_scenario(&sim);
+            if let Some(path) = csv {
+                write_cluster_hours(&path, &data)?;
+            }
+            if let Some(path) = json {
+                write_json(&path, &sim)?;
+            }
+            Ok(())
+        }
+        EvictCmd::Dataset { scenario, out } => {
+            let (sim, data) = simulate(&scenario)?;
+            print_scenario(&sim);
+            write_dataset(&out, &data)
+        }
+        EvictCmd::Train(args) => models_cmd(&args, Split::Validation),
+        EvictCmd::Eval(args) | EvictCmd::Run(args) => models_cmd(&args, Split::Test),
+        EvictCmd::Forecast { paths, seed, json } => forecast(&paths, seed, json),
+    }
+}
+
+fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
+    let started = Instant::now();
+    let wanted = models::expand(&args.models)?;
+    let (sim, data) = simulate(&args.scenario)?;
+    print_scenario(&sim);
+    let opts = ModelOptions {
+        max_node_train_rows: args.max_node_train_rows,
+    };
+    let bar = progress(wanted.len() as u64, "training and scoring");
+    let mut evals = Vec::new();
+    for (name, level) in &wanted {
+        bar.set_message(format!("{name} ({})", level.name()));
+        let mut model = models::build(name, *level, &opts)?;
+        let e = fit_and_score(model.as_mut(), &data, split, args.scenario.seed)
+            .with_context(|| format!("model {name} at {} level", level.name()))?;
+        evals.push(e);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    print_scores(&evals, split);
+    if let Some(path) = &args.json {
+        let results: Vec<&Score> = evals
+            .iter()
+            .flat_map(|e| &e.scores)
+            .filter(|s| s.bucket == "all")
+            .collect();
+        let by_bucket: Vec<&Score> = evals
+            .iter()
+            .flat_map(|e| &e.scores)
+            .filter(|s| s.bucket != "all")
+            .collect();
+        let timings: Vec<_> = evals
+            .iter()
+            .map(|e| json!({"model": e.model, "level": e.level, "fit_seconds": e.fit_seconds, "predict_seconds": e.predict_seconds}))
+            .collect();
+        let doc = json!({
+            "results": results,
+            "results_by_bucket": by_bucket,
+            "split": split,
+            "samples": {"train": data.samples(Split::Train).len(), "validation": data.samples(Split::Validation).len(), "test": data.samples(Split::Test).len()},
+            "hour_cuts": data.cuts,
+            "scenario": sim,
+            "model_timings": timings,
+            "total_seconds": started.elapsed().as_secs_f64(),
+        });
+        write_json(path, &doc)?;
+    }
+    Ok(())
+}
+
+fn table(header: Vec<String>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(header);
+    t
+}
+
+fn print_scenario(sim: &Simulated) {
+    let mut t = table(
+        [
+            "cluster",
+            "nodes",
+            "cores",
+            "demand",
+            "allocated",
+            "VMs",
+            "spot VMs",
+            "evictions",
+            "rejected",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    for c in &sim.clusters {
+        t.add_row(vec![
+            c.cluster.to_string(),
+            c.nodes.to_string(),
+            format!("{:.0}", c.cores),
+            format!("{:.0}%", c.demand_ratio * 100.0),
+            format!("{:.0}%", c.mean_allocation * 100.0),
+            c.vms.to_string(),
+            c.spot_vms.to_string(),
+            c.evictions.to_string(),
+            c.rejections.to_string(),
+        ]);
+    }
+    println!("{t}");
+    let mut header = vec!["clusters".to_string(), "cluster-hours".into()];
+    header.extend(BANDS.iter().map(|b| b.to_string()));
+    header.push("mean rate".into());
+    let mut t = table(header);
+    for d in &sim.eviction_rate_bands {
+        let mut row = vec![format!("{} ({})", d.group, d.clusters), d.cluster_hours.to_string()];
+        row.extend(d.shares.iter().map(|s| format!("{:.1}%", s * 100.0)));
+        row.push(format!("{:.2}%", d.mean_rate * 100.0));
+        t.add_row(row);
+    }
+    println!("hourly cluster eviction rate (evicted / spot VMs that ran), share of cluster-hours:\n{t}");
+    println!("simulated in {:.1} s", sim.seconds);
+}
+
+fn print_scores(evals: &[Evaluation], split: Split) {
+    let mut header = vec!["model".to_string(), "level".into(), "bucket".into()];
+    for k in 1..=HORIZONS {
+        header.push(format!("RMSE +{k}h"));
+        header.push(format!("MAE +{k}h"));
+    }
+    header.push("fit s".into());
+    let mut t = table(header);
+    for e in evals {
+        for bucket in ["all", "low", "medium", "high"] {
+            let s: Vec<&Score> = e.scores.iter().filter(|s| s.bucket == bucket).collect();
+            if s.is_empty() {
+                continue;
+            }
+            let mut row = vec![e.model.clone(), e.level.clone(), format!("{bucket} ({})", s[0].samples)];
+            for x in &s {
+                row.push(format!("{:.4}", x.rmse));
+                row.push(format!("{:.4}", x.mae));
+            }
+            row.push(format!("{:.1}", e.fit_seconds));
+            t.add_row(row);
+        }
+    }
+    println!("{split:?} hours, cluster eviction rate:\n{t}");
+}
+
+fn write_cluster_hours(path: &std::path::Path, data: &Dataset) -> Result<()> {
+    use hearth_evict::snapshot::raw;
+    let mut rows = Vec::new();
+    for (c, s) in data.clusters.iter().enumerate() {
+        for h in 0..s.hours {
+            let r = s.cluster(h);
+            let alloc = (r[raw::SPOT_VM_CORES] + r[raw::ON_DEMAND_VM_CORES]) / r[raw::NODE_CORES].max(1.0);
+            rows.push(vec![
+                c.to_string(),
+                h.to_string(),
+                data.buckets[c].name().to_string(),
+                s.cluster_rate(h).to_string(),
+                alloc.to_string(),
+                r[raw::SPOT_VM_COUNT].to_string(),
+                r[raw::ON_DEMAND_VM_COUNT].to_string(),
+                r[raw::SPOT_RAN].to_string(),
+                r[raw::EVICTIONS].to_string(),
+            ]);
+        }
+    }
+    let header = [
+        "cluster",
+        "hour",
+        "bucket",
+        "eviction_rate",
+        "allocated",
+        "spot_vm_count",
+        "on_demand_vm_count",
+        "spot_vms_ran",
+        "evictions",
+    ];
+    write_csv(path, &header, &rows)
+}
+
+fn write_dataset(path: &std::path::Path, data: &Dataset) -> Result<()> {
+    let mut header = vec![
+        "split".to_string(),
+        "cluster".into(),
+        "end_hour".into(),
+        "bucket".into(),
+    ];
+    for lag in (0..WINDOW).rev() {
+        header.extend(FEATURES.iter().map(|f| format!("{f}_t-{lag}")));
+    }
+    header.extend((1..=HORIZONS).map(|k| format!("target_rate_h{k}")));
+    let mut rows = Vec::new();
+    let mut buf = vec![0.0f32; data.row_width()];
+    for split in [Split::Train, Split::Validation, Split::Test] {
+        for &s in data.samples(split) {
+            data.cluster_window(s, &mut buf);
+            let mut row = vec![
+                format!("{split:?}").to_lowercase(),
+                s.cluster.to_string(),
+                s.end.to_string(),
+                data.buckets[s.cluster].name().to_string(),
+            ];
+            row.extend(buf.iter().map(|v| v.to_string()));
+            row.extend(data.targets(s).iter().map(|v| v.to_string()));
+            rows.push(row);
+        }
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    write_csv(path, &header, &rows)?;
+    eprintln!("wrote {} windows to {}", rows.len(), path.display());
+    Ok(())
+}
+
+fn forecast(paths: &[PathBuf], seed: u64, json: Option<PathBuf>) -> Result<()> {
+    let files = hearth_trace::formats::expand_paths(paths)
+        .with_context(|| "listing the SkyPilot traces (run from the repository root, or give their paths)")?;
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    if files.is_empty() {
+        bail!("no SkyPilot trace (*.json) under {paths:?}");
+    }
+    let mut reports = Vec::new();
+    let mut skipped = Vec::new();
+    for f in &files {
+        let trace = skypilot::read(Source::open(f)?).with_context(|| format!("reading {}", f.display()))?;
+        match hearth_evict::skypilot::forecast_zone(&trace, &[], seed)? {
+            Some(r) => reports.push(r),
+            None => skipped.push(f.display().to_string()),
+        }
+    }
+    let mut header = vec![
+        "zone".to_string(),
+        "hours".into(),
+        "lost/h (test)".into(),
+        "model".into(),
+    ];
+    header.extend((1..=HORIZONS).flat_map(|k| [format!("RMSE +{k}h"), format!("MAE +{k}h")]));
+    let mut t = table(header);
+    for r in &reports {
+        let models: Vec<&str> = r.scores.iter().step_by(HORIZONS).map(|s| s.model.as_str()).collect();
+        for (i, m) in models.iter().enumerate() {
+            let mut row = vec![
+                r.zone.clone(),
+                r.hours.to_string(),
+                format!("{:.3}", r.test_mean_lost),
+                m.to_string(),
+            ];
+            for s in &r.scores[i * HORIZONS..(i + 1) * HORIZONS] {
+                row.push(format!("{:.3}", s.rmse));
+                row.push(format!("{:.3}", s.mae));
+            }
+            t.add_row(row);
+        }
+    }
+    println!("{t}");
+    if !skipped.is_empty() {
+        println!(
+            "too short for a 48-hour window and a time split: {}",
+            skipped.join(", ")
+        );
+    }
+    if let Some(path) = json {
+        write_json(&path, &json!({"zones": reports, "skipped_too_short": skipped}))?;
+    }
+    Ok(())
+}

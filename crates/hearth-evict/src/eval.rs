@@ -1,0 +1,96 @@
+//! Scoring forecasts: RMSE (as in the Azure study) and MAE of the cluster's
+//! eviction rate, per horizon, over all test clusters and per utilisation
+//! bucket ([`Bucket`]: low < 50%, medium 50–80%, high > 80% mean allocated
+//! cores over the training hours).
+
+use crate::dataset::{Dataset, Split, HORIZONS};
+use crate::error::Result;
+use crate::predictor::Predictor;
+use crate::snapshot::Bucket;
+use serde::Serialize;
+use std::time::Instant;
+
+/// One line of the results: a model at a level and horizon, over a group of clusters.
+#[derive(Clone, Debug, Serialize)]
+pub struct Score {
+    pub model: String,
+    pub level: String,
+    pub horizon_h: usize,
+    /// `all`, or a utilisation bucket.
+    pub bucket: String,
+    pub samples: usize,
+    pub rmse: f64,
+    pub mae: f64,
+}
+
+/// RMSE and MAE of `pred` against `truth`; `(NaN, NaN)` when empty.
+pub fn rmse_mae(truth: &[f32], pred: &[f32]) -> (f64, f64) {
+    let n = truth.len().min(pred.len());
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let (mut sq, mut abs) = (0.0f64, 0.0f64);
+    for (t, p) in truth.iter().zip(pred) {
+        let e = (*p as f64) - (*t as f64);
+        sq += e * e;
+        abs += e.abs();
+    }
+    ((sq / n as f64).sqrt(), abs / n as f64)
+}
+
+/// A fitted model's scores on a split, with its timings.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evaluation {
+    pub model: String,
+    pub level: String,
+    pub fit_seconds: f64,
+    pub predict_seconds: f64,
+    pub scores: Vec<Score>,
+}
+
+/// Fits the predictor, forecasts the split's samples and scores them.
+pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: u64) -> Result<Evaluation> {
+    let clock = Instant::now();
+    p.fit(data, seed)?;
+    let fit_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
+    let samples = data.samples(split);
+    let preds = p.predict(data, samples)?;
+    let predict_seconds = clock.elapsed().as_secs_f64();
+    let truth: Vec<[f32; HORIZONS]> = samples.iter().map(|&s| data.targets(s)).collect();
+    let buckets: Vec<Bucket> = samples.iter().map(|s| data.buckets[s.cluster]).collect();
+    let (model, level) = (p.name(), p.level().name().to_string());
+    let mut scores = Vec::new();
+    let groups: Vec<(String, Option<Bucket>)> = std::iter::once(("all".to_string(), None))
+        .chain(Bucket::ALL.iter().map(|b| (b.name().to_string(), Some(*b))))
+        .collect();
+    for (name, bucket) in groups {
+        let keep: Vec<usize> = (0..samples.len())
+            .filter(|&i| bucket.is_none_or(|b| buckets[i] == b))
+            .collect();
+        if keep.is_empty() {
+            continue;
+        }
+        for k in 0..HORIZONS {
+            let t: Vec<f32> = keep.iter().map(|&i| truth[i][k]).collect();
+            let p: Vec<f32> = keep.iter().map(|&i| preds[i][k]).collect();
+            let (rmse, mae) = rmse_mae(&t, &p);
+            scores.push(Score {
+                model: model.clone(),
+                level: level.clone(),
+                horizon_h: k + 1,
+                bucket: name.clone(),
+                samples: keep.len(),
+                rmse,
+                mae,
+            });
+        }
+    }
+    Ok(Evaluation {
+        model,
+        level,
+        fit_seconds,
+        predict_seconds,
+        scores,
+    })
+}

@@ -1,0 +1,23 @@
+//! hearth-evict: spot eviction prediction over simulated clusters.
+//!
+//! The pipeline: [`scenario`] simulates N clusters fed by the real openb
+//! trace; [`snapshot`] records hourly node snapshots; [`dataset`] cuts them
+//! into 48-hour windows with targets 1–3 hours ahead, split by time;
+//! [`predictor`] and [`baseline`] forecast; [`eval`] scores RMSE and MAE per
+//! horizon, overall and by cluster utilisation bucket; [`skypilot`] checks the
+//! same forecasting on real spot preemption traces.
+
+pub mod baseline;
+pub mod dataset;
+pub mod error;
+pub mod eval;
+pub mod ml;
+pub mod models;
+pub mod predictor;
+pub mod scenario;
+pub mod skypilot;
+pub mod snapshot;
+
+pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
+pub use error::{EvictError, Result};
+pub use predictor::{Learner, Predictor, Regressor, Tabular};

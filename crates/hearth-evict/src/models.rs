@@ -1,0 +1,84 @@
+//! Forecasters by name, as the command line and experiment configs name
+//! them. Each name is offered at the levels where it applies.
+//!
+//! Extension point: the tabular families of hearth-ml (linear, SVR, random
+//! forest, GBDT) plug in as [`crate::Tabular`] over a [`crate::Learner`]
+//! adapter, and the sequence models of hearth-nn (LSTM, spatial-temporal
+//! transformer) as [`Predictor`]s of their own; each is added to [`MODELS`]
+//! and [`build`].
+
+use crate::baseline::{Baseline, Naive};
+use crate::dataset::Level;
+use crate::dataset::WINDOW;
+use crate::error::{EvictError, Result};
+use crate::ml::{self, MlLearner};
+use crate::predictor::{Predictor, Tabular};
+use crate::snapshot::F;
+
+/// Every model name and the levels it runs at, in table order.
+/// SVR runs at cluster level only: scoring every node of every test hour
+/// against thousands of support vectors costs hours at the study's scale.
+pub const MODELS: [(&str, &[Level]); 6] = [
+    ("last-rate", &[Level::Cluster, Level::Node]),
+    ("window-mean", &[Level::Cluster, Level::Node]),
+    ("linear", &[Level::Cluster, Level::Node]),
+    ("svr", &[Level::Cluster]),
+    ("random-forest", &[Level::Cluster, Level::Node]),
+    ("gbdt", &[Level::Cluster, Level::Node]),
+];
+
+/// Knobs that bound the cost of node-level models.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelOptions {
+    /// Most (sample, node) rows a node-level tabular model trains on.
+    pub max_node_train_rows: usize,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            max_node_train_rows: 5_000,
+        }
+    }
+}
+
+/// The (model, level) pairs named by `names`; `all` names every model.
+pub fn expand(names: &[String]) -> Result<Vec<(String, Level)>> {
+    let mut out = Vec::new();
+    for name in names {
+        let picked: Vec<_> = MODELS.iter().filter(|(m, _)| name == "all" || m == name).collect();
+        if picked.is_empty() {
+            let known: Vec<&str> = MODELS.iter().map(|(m, _)| *m).collect();
+            return Err(EvictError::Config(format!(
+                "unknown model {name:?}; known: all, {}",
+                known.join(", ")
+            )));
+        }
+        for (m, levels) in picked {
+            for &level in levels.iter() {
+                if !out.iter().any(|(n, l)| n == m && *l == level) {
+                    out.push((m.to_string(), level));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A fresh, unfitted predictor.
+pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Predictor>> {
+    let p: Box<dyn Predictor> = match name {
+        "last-rate" => Box::new(Baseline::new(Naive::LastRate, level)),
+        "window-mean" => Box::new(Baseline::new(Naive::WindowMean, level)),
+        _ => {
+            let params =
+                ml::params(name, WINDOW * F).ok_or_else(|| EvictError::Config(format!("unknown model {name:?}")))?;
+            let rows = match level {
+                Level::Cluster => usize::MAX,
+                Level::Node => opts.max_node_train_rows,
+            };
+            Box::new(Tabular::new(Box::new(MlLearner(params)), level, rows))
+        }
+    };
+    Ok(p)
+}
