@@ -3,7 +3,7 @@
 //! quicker to simulate than snapshots would be to store and reload).
 
 use crate::output::{progress, write_csv, write_json};
-use crate::policies::decider;
+use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
@@ -160,10 +160,10 @@ fn simulate(args: &ScenarioArgs) -> Result<(Simulated, Dataset)> {
     let started = Instant::now();
     let config = args.config();
     config.validate()?;
-    decider(&args.policy, None)?;
+    decider(&args.policy, &PolicyContext::default())?;
     let (arrivals, nodes) = args.inputs()?;
     let bar = progress(config.clusters as u64, "simulating clusters");
-    let make = || decider(&args.policy, None).expect("checked above");
+    let make = || decider(&args.policy, &PolicyContext::default()).expect("checked above");
     let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
         .context("simulating the eviction scenario")?;
     bar.finish_and_clear();
