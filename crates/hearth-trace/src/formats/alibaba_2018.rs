@@ -32,7 +32,7 @@
 //!   all counted.
 //! - priority: on-demand (the trace has no spot class).
 
-use super::huawei::{check_step, check_width, each_record, parse_id, parse_seconds, MAX_SECONDS};
+use super::rows::{check_step, check_width, each_record, parse_id, parse_seconds, MAX_SECONDS};
 use super::{step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{get, parse_amount, OnBadRow, ReadReport, Source};

@@ -29,7 +29,7 @@
 //!   day (of all days, when the day has none); apps with no memory row take
 //!   the median app memory. Both are counted in provenance.
 
-use super::azure_vm::{each_record, parse_id};
+use super::rows::{each_record, parse_id};
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{get, parse_amount, parse_field, OnBadRow, ReadReport, Source};

@@ -25,7 +25,7 @@
 //! busy step), never the invocations themselves.
 
 use super::azure_functions_2019::{columns, header_of, BusyPeriods, KEEP_ALIVE_SECONDS};
-use super::azure_vm::{each_record, parse_id, parse_time};
+use super::rows::{each_record, parse_id, parse_seconds};
 use super::{step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{get, parse_amount, ReadReport, Source};
@@ -94,7 +94,7 @@ fn parse_invocation<'r>(
 ) -> Result<(&'r str, &'r str, f64, f64)> {
     let app = parse_id(r, app, file, line, "app")?;
     let func = parse_id(r, func, file, line, "func")?;
-    let end_s = parse_time(get(r, end, file, line, "end_timestamp")?, file, line, "end_timestamp")?;
+    let end_s = parse_seconds(get(r, end, file, line, "end_timestamp")?, file, line, "end_timestamp")?;
     let duration = parse_amount(get(r, dur, file, line, "duration")?, file, line, "duration")?;
     let start_s = end_s - duration;
     if start_s < 0.0 {

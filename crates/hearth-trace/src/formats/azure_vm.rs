@@ -25,19 +25,15 @@
 //! - memory used: the trace records none, so usage = the request.
 //! - priority: on-demand (the trace records none).
 
+use super::rows::{check_width, each_record, parse_id, parse_seconds};
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
-use crate::source::{csv_error, get, line_of, parse_amount, OnBadRow, ReadReport, Source};
+use crate::source::{get, parse_amount, OnBadRow, ReadReport, Source};
 use crate::units::{Resources, Step, VmId};
 use crate::workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
 use std::collections::HashMap;
-use std::io::Read;
 
 const STEP_SECONDS: u32 = 300;
-/// Latest time accepted, in seconds from the trace start. The traces span
-/// 14 to 30 days; the bound keeps one corrupt timestamp from allocating
-/// years of usage series.
-pub(crate) const MAX_SECONDS: f64 = 400.0 * 86_400.0;
 const VMTABLE_FIELDS: [&str; 11] = [
     "vmid",
     "subscriptionid",
@@ -124,87 +120,6 @@ fn split_roles(sources: Vec<Source>) -> Result<(Vec<Source>, Vec<Source>)> {
     Ok((tables, readings))
 }
 
-/// Streams the records of one CSV reader, calling `row` on each with its
-/// line. Row errors follow the bad-row policy; an unreadable stream (a
-/// truncated gzip) always stops the read, naming the last line read.
-pub(crate) fn each_record<R: Read>(
-    name: &str,
-    reader: &mut csv::Reader<R>,
-    policy: OnBadRow,
-    report: &mut ReadReport,
-    mut row: impl FnMut(&csv::StringRecord, u64) -> Result<()>,
-) -> Result<()> {
-    let mut record = csv::StringRecord::new();
-    let mut last_line = 0;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                report.rows += 1;
-                last_line = line_of(&record);
-                if let Err(e) = row(&record, last_line) {
-                    report.bad_row(policy, e)?;
-                }
-            }
-            Err(e) if e.is_io_error() => {
-                let reason = format!("input cannot be read after this line (truncated or corrupt file?): {e}");
-                return Err(TraceError::row(name, last_line, reason));
-            }
-            Err(e) => {
-                report.rows += 1;
-                report.bad_row(policy, csv_error(name, e))?;
-            }
-        }
-    }
-}
-
-/// Checks that a headerless row has exactly the expected fields, naming the
-/// first missing one.
-pub(crate) fn check_width(record: &csv::StringRecord, fields: &[&str], file: &str, line: u64) -> Result<()> {
-    let expected = format!("expected {} fields: {}", fields.len(), fields.join(","));
-    match fields.get(record.len()) {
-        _ if record.len() == fields.len() => Ok(()),
-        Some(missing) => {
-            let reason = format!("missing (row has {} fields; {expected})", record.len());
-            Err(TraceError::field(file, line, missing, reason))
-        }
-        None => Err(TraceError::row(
-            file,
-            line,
-            format!("row has {} fields; {expected}", record.len()),
-        )),
-    }
-}
-
-/// A required identifier: any non-empty text.
-pub(crate) fn parse_id<'r>(
-    record: &'r csv::StringRecord,
-    index: usize,
-    file: &str,
-    line: u64,
-    field: &str,
-) -> Result<&'r str> {
-    let raw = get(record, index, file, line, field)?;
-    if raw.is_empty() {
-        return Err(TraceError::field(file, line, field, "empty; expected an identifier"));
-    }
-    Ok(raw)
-}
-
-/// A time in seconds from the trace start, within [`MAX_SECONDS`].
-pub(crate) fn parse_time(raw: &str, file: &str, line: u64, field: &str) -> Result<f64> {
-    let t = parse_amount(raw, file, line, field)?;
-    if t > MAX_SECONDS {
-        return Err(TraceError::field(
-            file,
-            line,
-            field,
-            format!("{t} s is more than 400 days after the trace start; expected seconds from the trace start"),
-        ));
-    }
-    Ok(t)
-}
-
 fn read_vmtable(
     source: Source,
     policy: OnBadRow,
@@ -238,8 +153,8 @@ fn parse_vm<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<
             VMTABLE_FIELDS[i],
         )
     };
-    let created = parse_time(get(record, 3, file, line, "vmcreated")?, file, line, "vmcreated")?;
-    let deleted = parse_time(get(record, 4, file, line, "vmdeleted")?, file, line, "vmdeleted")?;
+    let created = parse_seconds(get(record, 3, file, line, "vmcreated")?, file, line, "vmcreated")?;
+    let deleted = parse_seconds(get(record, 4, file, line, "vmdeleted")?, file, line, "vmdeleted")?;
     if deleted < created {
         let reason = format!("{deleted} s is before vmcreated ({created} s)");
         return Err(TraceError::field(file, line, "vmdeleted", reason));
@@ -320,7 +235,7 @@ fn read_readings(
 
 fn parse_reading<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<(f64, &'r str, f64)> {
     check_width(record, &READING_FIELDS, file, line)?;
-    let t = parse_time(get(record, 0, file, line, "timestamp")?, file, line, "timestamp")?;
+    let t = parse_seconds(get(record, 0, file, line, "timestamp")?, file, line, "timestamp")?;
     let vmid = parse_id(record, 1, file, line, "vmid")?;
     parse_amount(get(record, 2, file, line, "mincpu")?, file, line, "mincpu")?;
     parse_amount(get(record, 3, file, line, "maxcpu")?, file, line, "maxcpu")?;

@@ -46,7 +46,7 @@
 //!   usage windows that start in the step, in the same units as the request.
 //!   Steps with no window use 0 (counted).
 
-use super::huawei::{check_step, each_record, find_column, MAX_SECONDS};
+use super::rows::{check_step, each_record, find_column, MAX_SECONDS};
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{csv_error, get, parse_amount, parse_field, OnBadRow, ReadReport, Source};

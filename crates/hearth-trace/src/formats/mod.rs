@@ -10,6 +10,7 @@ pub mod bitbrains;
 pub mod google_2019;
 pub mod huawei;
 pub mod planetlab;
+mod rows;
 pub mod skypilot;
 
 use crate::error::{Result, TraceError};
