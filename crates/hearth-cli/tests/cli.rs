@@ -173,3 +173,33 @@ fn dslab_iaas_benchmark_places_every_vm() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn fleets_from_the_openb_node_list_and_requests_admission() {
+    let out = hearth(&[
+        "compare",
+        "--policies",
+        "best-fit",
+        "--admission",
+        "requests",
+        "--nodes",
+        "embedded",
+        "--cpu-oversub",
+        "1.5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("node list embedded"),
+        "{}",
+        text(&out.stderr)
+    );
+    let nodes = sample("alibaba-openb-2023/openb_node_list_all_node.csv");
+    let out = hearth(&["compare", "--policies", "best-fit", "--nodes", &nodes]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = hearth(&["compare", "--policies", "best-fit", "--nodes", "/nonexistent/nodes.csv"]);
+    assert!(
+        text(&out.stderr).contains("/nonexistent/nodes.csv"),
+        "{}",
+        text(&out.stderr)
+    );
+}
