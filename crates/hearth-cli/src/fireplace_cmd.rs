@@ -78,6 +78,12 @@ pub struct EvalArgs {
     /// VMs of the default (sample) test workload.
     #[arg(long, default_value_t = 20_000)]
     pub vms: usize,
+    /// Largest VM of the default test workload, cores (larger VMs are left out of the pools).
+    #[arg(long, default_value_t = 8.0)]
+    pub max_vm_cores: f32,
+    /// Largest VM of the default test workload, GiB.
+    #[arg(long, default_value_t = 32.0)]
+    pub max_vm_memory_gib: f32,
     #[arg(long, value_delimiter = ',', default_value = "0.005,0.01,0.02")]
     pub limits: Vec<f64>,
     #[arg(long, default_value_t = 0)]
@@ -249,6 +255,8 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
         None => {
             let mut d = DefaultWorkload::new(a.sample_usage, a.seed + 2);
             d.vms = a.vms;
+            d.max_vm_cores = a.max_vm_cores;
+            d.max_vm_memory_gib = a.max_vm_memory_gib;
             (
                 d.build_part(Part::Test)?,
                 format!("{} ({})", d.describe(), Part::Test.describe()),
