@@ -299,11 +299,13 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-/// The run at one server fewer than a policy needs (first seed): whether
-/// rejections or overloads limit the fleet, i.e. which regime it is in.
+/// The run at one server fewer than a policy needs (with the seed that gave
+/// the median): whether rejections or overloads limit the fleet, i.e. which
+/// regime it is in.
 #[derive(serde::Serialize)]
 struct OneFewer {
     servers: usize,
+    seed: u64,
     rejections: u64,
     overload_rate: f64,
 }
@@ -318,9 +320,15 @@ fn one_fewer(
     let Some(n) = r.servers_needed.filter(|&n| n > 1) else {
         return Ok(None);
     };
-    let m = hearth_sim::run(w, &spec.build(n - 1), config, &mut decider(&r.policy, ctx)?)?;
+    let at = r.servers_needed_by_seed.iter().position(|&x| x == Some(n)).unwrap_or(0);
+    let config = SimConfig {
+        seed: r.seeds[at],
+        ..*config
+    };
+    let m = hearth_sim::run(w, &spec.build(n - 1), &config, &mut decider(&r.policy, ctx)?)?;
     Ok(Some(OneFewer {
         servers: n - 1,
+        seed: config.seed,
         rejections: m.rejections,
         overload_rate: m.overload_rate,
     }))
