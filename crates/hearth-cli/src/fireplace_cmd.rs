@@ -206,6 +206,10 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
             r.validation_accuracy * 100.0
         );
     }
+    println!(
+        "power-of-two's rule on the same validation decisions: {:.1}%",
+        report.power_of_two_accuracy * 100.0
+    );
     model.provenance = json!({
         "training_workload": source,
         "training_provenance": train_w.provenance,
