@@ -5,9 +5,15 @@ use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleUsage};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use hearth_sim::{peak_concurrency, Admission, FleetSpec, SimConfig};
+use hearth_place::fireplace::{FirePlace, FirePlaceModel};
+use hearth_place::{FleetView, Policy, ServerId, SimRng, VmView};
+use hearth_sim::{peak_concurrency, servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
 use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
 use rand::{Rng, SeedableRng};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Subcommand, Debug)]
@@ -17,6 +23,27 @@ pub enum BenchCmd {
     DslabIaas(IaasArgs),
     /// Simulator throughput and peak memory on a workload composed from the shipped samples.
     Sim(SimArgs),
+    /// Latency of FirePlace's in-process decision (sampling and feature extraction included),
+    /// timed at every decision of a simulation of the default workload.
+    Decision(DecisionArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DecisionArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Candidates sampled per decision (the features do not depend on k, so one model serves all).
+    #[arg(long, value_delimiter = ',', default_value = "2,4,8")]
+    pub k: Vec<usize>,
+    #[arg(long, default_value_t = 20_000)]
+    pub vms: usize,
+    #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
+    pub sample_usage: SampleUsage,
+    /// Fleet size (default: what power-of-two needs at a 1% overload limit).
+    #[arg(long)]
+    pub servers: Option<usize>,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Args, Debug)]
@@ -55,6 +82,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
     match cmd {
         BenchCmd::DslabIaas(a) => iaas(a),
         BenchCmd::Sim(a) => sim(a),
+        BenchCmd::Decision(a) => decision(a),
     }
 }
 
@@ -200,4 +228,78 @@ fn peak_rss() -> String {
             format!("{:.2} GiB ({kb})", k / 1024.0 / 1024.0)
         })
         .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
+}
+
+/// Times every decision of the policy it wraps, in nanoseconds.
+struct Timed {
+    inner: FirePlace,
+    nanos: Rc<RefCell<Vec<u64>>>,
+}
+
+impl Policy for Timed {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
+        let t = Instant::now();
+        let chosen = self.inner.place(vm, fleet, rng);
+        self.nanos.borrow_mut().push(t.elapsed().as_nanos() as u64);
+        chosen
+    }
+}
+
+fn decision(a: DecisionArgs) -> Result<()> {
+    let model = FirePlaceModel::load(&a.model)?;
+    let mut d = DefaultWorkload::new(a.sample_usage, a.seed);
+    d.vms = a.vms;
+    let w = d.build()?;
+    let spec = FleetSpec::Homogeneous {
+        capacity: Resources::new(16.0, 64.0),
+    };
+    let config = SimConfig {
+        seed: a.seed,
+        ..Default::default()
+    };
+    let servers = match a.servers {
+        Some(n) => n,
+        None => {
+            let mut p2c = || decider("power-of-two", &PolicyContext::default()).expect("a heuristic");
+            let s = servers_needed(&w, &spec, &config, &SizingOptions::default(), &mut p2c)?;
+            s.servers_needed.unwrap_or_else(|| peak_concurrency(&w).div_ceil(2))
+        }
+    };
+    println!("{}; {servers} servers of 16 cores, 64 GiB", d.describe());
+    println!("model {} ({})", a.model.display(), model.chooser.params.name());
+    for &k in &a.k {
+        let mut m = model.clone();
+        m.k = k;
+        let nanos = Rc::new(RefCell::new(Vec::with_capacity(w.vms.len())));
+        let timed = Timed {
+            inner: FirePlace::new(Arc::new(m)),
+            nanos: nanos.clone(),
+        };
+        hearth_sim::run(&w, &spec.build(servers), &config, &mut Decider::Online(Box::new(timed)))?;
+        let mut ns = nanos.take();
+        print_latency(k, &mut ns);
+    }
+    Ok(())
+}
+
+fn print_latency(k: usize, ns: &mut [u64]) {
+    if ns.is_empty() {
+        println!("  k = {k}: no decisions");
+        return;
+    }
+    ns.sort_unstable();
+    let q = |p: f64| ns[((ns.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0;
+    let mean = ns.iter().sum::<u64>() as f64 / ns.len() as f64 / 1000.0;
+    println!(
+        "  k = {k}: {} decisions; µs: p50 {:.2}  p99 {:.2}  p99.9 {:.2}  mean {:.2}",
+        ns.len(),
+        q(0.5),
+        q(0.99),
+        q(0.999),
+        mean
+    );
 }

@@ -4,7 +4,7 @@
 use crate::compare::{collect, jobs, size_all, PolicyResult};
 use crate::fleet_args::FleetArgs;
 use crate::output::write_json;
-use crate::policies::PolicyContext;
+use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, Part, SampleUsage};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
@@ -78,12 +78,21 @@ pub struct EvalArgs {
     /// VMs of the default (sample) test workload.
     #[arg(long, default_value_t = 20_000)]
     pub vms: usize,
+    /// Largest VM of the default test workload, cores (larger VMs are left out of the pools).
+    #[arg(long, default_value_t = 8.0)]
+    pub max_vm_cores: f32,
+    /// Largest VM of the default test workload, GiB.
+    #[arg(long, default_value_t = 32.0)]
+    pub max_vm_memory_gib: f32,
     #[arg(long, value_delimiter = ',', default_value = "0.005,0.01,0.02")]
     pub limits: Vec<f64>,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     #[arg(long, default_value_t = 3)]
     pub seeds: u64,
+    /// Policies, comma-separated; default: the heuristics, the forecast baselines, FirePlace and the teachers.
+    #[arg(long, value_delimiter = ',')]
+    pub policies: Option<Vec<String>>,
     #[command(flatten)]
     pub fleet: FleetArgs,
     #[arg(long)]
@@ -197,6 +206,10 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
             r.validation_accuracy * 100.0
         );
     }
+    println!(
+        "power-of-two's rule on the same validation decisions: {:.1}%",
+        report.power_of_two_accuracy * 100.0
+    );
     model.provenance = json!({
         "training_workload": source,
         "training_provenance": train_w.provenance,
@@ -246,6 +259,8 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
         None => {
             let mut d = DefaultWorkload::new(a.sample_usage, a.seed + 2);
             d.vms = a.vms;
+            d.max_vm_cores = a.max_vm_cores;
+            d.max_vm_memory_gib = a.max_vm_memory_gib;
             (
                 d.build_part(Part::Test)?,
                 format!("{} ({})", d.describe(), Part::Test.describe()),
@@ -254,7 +269,10 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     };
     let spec = a.fleet.spec()?;
     let admission = one_admission(&a.fleet)?;
-    let policies: Vec<String> = EVAL_POLICIES.iter().map(|s| s.to_string()).collect();
+    let policies = a
+        .policies
+        .clone()
+        .unwrap_or_else(|| EVAL_POLICIES.iter().map(|s| s.to_string()).collect());
     eprintln!("evaluating on {source}: {} VMs", w.vms.len());
     let mut tables = Vec::new();
     for &limit in &a.limits {
@@ -268,8 +286,13 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             size_all(&a.fleet, &w, &spec, &jobs, &opts, &ctx)?,
             a.seeds as usize,
         );
-        print_eval(limit, &results);
-        tables.push(json!({"overload_limit": limit, "results": results}));
+        let config = a.fleet.config(admission, a.seed)?;
+        let fewer = results
+            .iter()
+            .map(|r| one_fewer(&w, &spec, &config, r, &ctx))
+            .collect::<Result<Vec<_>>>()?;
+        print_eval(limit, &results, &fewer);
+        tables.push(json!({"overload_limit": limit, "results": results, "one_fewer": fewer}));
     }
     if let Some(path) = &a.json {
         let doc = json!({"workload": {"source": source, "vms": w.vms.len(), "provenance": w.provenance},
@@ -280,7 +303,42 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_eval(limit: f64, results: &[PolicyResult]) {
+/// The run at one server fewer than a policy needs (with the seed that gave
+/// the median): whether rejections or overloads limit the fleet, i.e. which
+/// regime it is in.
+#[derive(serde::Serialize)]
+struct OneFewer {
+    servers: usize,
+    seed: u64,
+    rejections: u64,
+    overload_rate: f64,
+}
+
+fn one_fewer(
+    w: &Workload,
+    spec: &FleetSpec,
+    config: &SimConfig,
+    r: &PolicyResult,
+    ctx: &PolicyContext,
+) -> Result<Option<OneFewer>> {
+    let Some(n) = r.servers_needed.filter(|&n| n > 1) else {
+        return Ok(None);
+    };
+    let at = r.servers_needed_by_seed.iter().position(|&x| x == Some(n)).unwrap_or(0);
+    let config = SimConfig {
+        seed: r.seeds[at],
+        ..*config
+    };
+    let m = hearth_sim::run(w, &spec.build(n - 1), &config, &mut decider(&r.policy, ctx)?)?;
+    Ok(Some(OneFewer {
+        servers: n - 1,
+        seed: config.seed,
+        rejections: m.rejections,
+        overload_rate: m.overload_rate,
+    }))
+}
+
+fn print_eval(limit: f64, results: &[PolicyResult], fewer: &[Option<OneFewer>]) {
     let p2c = results
         .iter()
         .find(|r| r.policy == "power-of-two")
@@ -294,8 +352,9 @@ fn print_eval(limit: f64, results: &[PolicyResult]) {
         "vs power-of-two",
         "overload %",
         "peak/avg",
+        "one server fewer: rejections, overload %",
     ]);
-    for r in results {
+    for (r, f) in results.iter().zip(fewer) {
         let by_seed: Vec<String> = r
             .servers_needed_by_seed
             .iter()
@@ -312,6 +371,9 @@ fn print_eval(limit: f64, results: &[PolicyResult]) {
             vs,
             format!("{:.2}", r.overload_rate * 100.0),
             format!("{:.2}", r.peak_to_average),
+            f.as_ref().map_or("-".into(), |f| {
+                format!("{}, {:.2}", f.rejections, f.overload_rate * 100.0)
+            }),
         ]);
     }
     println!("overload limit {}%", limit * 100.0);

@@ -86,6 +86,9 @@ pub struct TrainReport {
     pub depth: u16,
     pub depth_search: Vec<(u16, f64)>,
     pub rounds: Vec<RoundReport>,
+    /// How often power-of-two's rule makes the teacher's choice on the same
+    /// validation decisions: the yardstick for the learner's accuracy.
+    pub power_of_two_accuracy: f64,
 }
 
 #[derive(Debug, Error)]
@@ -119,6 +122,23 @@ pub fn roll_out(
         return Err(TrainError::NoDecisions);
     }
     Ok(recorded)
+}
+
+/// Column of the candidate's observed CPU share in a row.
+const CPU_OBSERVED: usize = super::features::CPU_WINDOWS.len() * 6 + 2;
+
+/// Share of decisions where power-of-two's rule (least observed CPU share,
+/// the first listed on ties) picks the teacher's choice.
+pub fn power_of_two_accuracy(data: &Recorded) -> f64 {
+    let mut best: Vec<(f64, f64)> = vec![(f64::INFINITY, 0.0); data.decisions as usize];
+    for (i, (&g, &label)) in data.groups.iter().zip(&data.labels).enumerate() {
+        let load = data.rows[i * ROW_FEATURES + CPU_OBSERVED];
+        let b = &mut best[g as usize];
+        if load < b.0 {
+            *b = (load, label);
+        }
+    }
+    best.iter().filter(|(_, label)| *label == 1.0).count() as f64 / best.len().max(1) as f64
 }
 
 /// Share of decisions in which the highest-scored candidate is the teacher's.
@@ -183,6 +203,7 @@ pub fn train(train: &Arena, valid: &Arena, s: &TrainSettings) -> Result<(FirePla
         depth,
         depth_search,
         rounds,
+        power_of_two_accuracy: power_of_two_accuracy(&valid_data),
     };
     Ok((model, report))
 }
