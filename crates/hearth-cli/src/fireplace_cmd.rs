@@ -56,6 +56,10 @@ pub struct TrainArgs {
     pub k: usize,
     #[arg(long, default_value_t = 2)]
     pub dagger_rounds: usize,
+    /// Extra copies, in training rollouts, of the decisions where the candidates differ in the
+    /// teacher's objective (one would overload, the other not); ties on it are the vast majority.
+    #[arg(long, default_value_t = 0)]
+    pub critical_copies: usize,
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Overload)]
     pub teacher: ObjectiveArg,
     #[arg(long, default_value_t = 0)]
@@ -70,6 +74,10 @@ pub struct TrainArgs {
 pub struct EvalArgs {
     #[arg(long)]
     pub model: PathBuf,
+    /// Evaluate on the validation part of the samples instead of the test part: for choosing
+    /// training settings without looking at the test data.
+    #[arg(long)]
+    pub validation: bool,
     /// Evaluation workload; default: the test part of the shipped samples (days and VMs training never saw).
     #[arg(long)]
     pub workload: Option<PathBuf>,
@@ -178,6 +186,7 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         dagger_rounds: a.dagger_rounds,
         config,
         seed: a.seed,
+        critical_copies: a.critical_copies,
     };
     let bar = crate::output::progress(0, "training");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -261,10 +270,8 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             d.vms = a.vms;
             d.max_vm_cores = a.max_vm_cores;
             d.max_vm_memory_gib = a.max_vm_memory_gib;
-            (
-                d.build_part(Part::Test)?,
-                format!("{} ({})", d.describe(), Part::Test.describe()),
-            )
+            let part = if a.validation { Part::Validation } else { Part::Test };
+            (d.build_part(part)?, format!("{} ({})", d.describe(), part.describe()))
         }
     };
     let spec = a.fleet.spec()?;

@@ -53,7 +53,7 @@ impl Teacher {
     }
 
     /// (primary, tie-break): lower is better.
-    fn score(&self, s: ServerId, fleet: &FleetView, future: &Hindsight) -> (f64, f64) {
+    pub fn score(&self, s: ServerId, fleet: &FleetView, future: &Hindsight) -> (f64, f64) {
         let cap = fleet.capacity(s);
         let (cpu, vm_cpu) = (future.server_cpu(s), future.vm_cpu());
         let (mem, vm_mem) = (future.server_memory(s), future.vm_memory());

@@ -81,6 +81,7 @@ fn trained() -> &'static (FirePlaceModel, Workload, f64) {
             dagger_rounds: 1,
             config: SimConfig::default(),
             seed: 0,
+            critical_copies: 0,
         };
         let (train_arena, valid_arena) = (arena(&t), arena(&v));
         let (model, report) = train(&train_arena, &valid_arena, &settings).unwrap();

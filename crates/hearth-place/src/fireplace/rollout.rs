@@ -36,6 +36,10 @@ pub struct Rollout {
     /// `None`: the teacher acts. `Some`: the learner acts (DAgger).
     pub learner: Option<Arc<FirePlaceModel>>,
     pub out: Rc<RefCell<Recorded>>,
+    /// Extra copies recorded of decisions where the candidates differ in the
+    /// teacher's primary objective (say, one would overload and the other
+    /// not): the informative ones, which ties on the objective outnumber.
+    pub critical_copies: usize,
     buf: Vec<f64>,
 }
 
@@ -46,6 +50,7 @@ impl Rollout {
             k,
             learner,
             out,
+            critical_copies: 0,
             buf: Vec::new(),
         }
     }
@@ -82,7 +87,14 @@ impl HindsightPolicy for Rollout {
         }
         let label = self.teacher.best_of(&candidates, fleet, future)?;
         rows(&candidates, vm, fleet, &mut self.buf);
-        self.record(&candidates, label, fleet, future);
+        let primary: Vec<f64> = candidates
+            .iter()
+            .map(|&s| self.teacher.score(s, fleet, future).0)
+            .collect();
+        let critical = primary.iter().any(|&p| p != primary[0]);
+        for _ in 0..1 + if critical { self.critical_copies } else { 0 } {
+            self.record(&candidates, label, fleet, future);
+        }
         Some(match &self.learner {
             None => label,
             Some(model) => choose(model, &candidates, &self.buf),

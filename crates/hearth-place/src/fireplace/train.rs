@@ -63,6 +63,8 @@ pub struct TrainSettings {
     pub dagger_rounds: usize,
     pub config: SimConfig,
     pub seed: u64,
+    /// Extra copies of critical decisions in training rollouts (see [`Rollout`]).
+    pub critical_copies: usize,
 }
 
 /// Where training and validation rollouts run.
@@ -108,9 +110,11 @@ pub fn roll_out(
     arena: &Arena,
     s: &TrainSettings,
     learner: Option<Arc<FirePlaceModel>>,
+    critical_copies: usize,
 ) -> Result<Recorded, TrainError> {
     let out = Rc::new(RefCell::new(Recorded::default()));
-    let rollout = Rollout::new(s.teacher.clone(), s.k, learner, out.clone());
+    let mut rollout = Rollout::new(s.teacher.clone(), s.k, learner, out.clone());
+    rollout.critical_copies = critical_copies;
     run(
         arena.workload,
         &arena.fleet,
@@ -177,8 +181,8 @@ fn fit_forecast(data: &Recorded, seed: u64) -> Result<Model, TrainError> {
 
 /// Trains FirePlace on `train`, choosing depth and judging rounds on `valid`.
 pub fn train(train: &Arena, valid: &Arena, s: &TrainSettings) -> Result<(FirePlaceModel, TrainReport), TrainError> {
-    let mut data = roll_out(train, s, None)?;
-    let valid_data = roll_out(valid, s, None)?;
+    let mut data = roll_out(train, s, None, s.critical_copies)?;
+    let valid_data = roll_out(valid, s, None, 0)?;
     let mut depth_search = Vec::new();
     for depth in s.family.depths() {
         let m = fit(s.family, depth, &data, s.seed)?;
@@ -192,7 +196,7 @@ pub fn train(train: &Arena, valid: &Arena, s: &TrainSettings) -> Result<(FirePla
     let mut model = wrap(s, fit(s.family, depth, &data, s.seed)?, None);
     let mut rounds = vec![report(0, &data, &model, &valid_data)];
     for round in 1..=s.dagger_rounds {
-        let reached = roll_out(train, s, Some(Arc::new(model.clone())))?;
+        let reached = roll_out(train, s, Some(Arc::new(model.clone())), s.critical_copies)?;
         append(&mut data, reached);
         model = wrap(s, fit(s.family, depth, &data, s.seed)?, None);
         rounds.push(report(round, &data, &model, &valid_data));
