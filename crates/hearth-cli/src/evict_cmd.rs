@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
 use hearth_evict::models::{self, ModelOptions};
+use hearth_evict::nn::NnOptions;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
 use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
 use hearth_evict::{Dataset, Split, HORIZONS, WINDOW};
@@ -107,8 +108,34 @@ pub struct ModelArgs {
     /// Most (sample, node) rows a node-level tabular model trains on.
     #[arg(long, default_value_t = 5_000)]
     pub max_node_train_rows: usize,
+    #[command(flatten)]
+    pub nn: NnArgs,
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+/// Training budget of the LSTM and the spatial-temporal transformer.
+#[derive(Args, Debug, Clone)]
+pub struct NnArgs {
+    /// Most training epochs (early stopping on the last 20% of the training windows).
+    #[arg(long, default_value_t = NnOptions::default().epochs)]
+    pub nn_epochs: usize,
+    /// Most cluster windows the transformer trains on (strided hours).
+    #[arg(long, default_value_t = NnOptions::default().max_st_windows)]
+    pub max_st_windows: usize,
+    /// LSTM hidden width; the transformer's embedding is half of it.
+    #[arg(long, default_value_t = NnOptions::default().width)]
+    pub nn_width: usize,
+}
+
+impl NnArgs {
+    fn options(&self) -> NnOptions {
+        NnOptions {
+            epochs: self.nn_epochs,
+            max_st_windows: self.max_st_windows,
+            width: self.nn_width,
+        }
+    }
 }
 
 impl ScenarioArgs {
@@ -211,6 +238,7 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     print_scenario(&sim);
     let opts = ModelOptions {
         max_node_train_rows: args.max_node_train_rows,
+        nn: args.nn.options(),
     };
     let bar = progress(wanted.len() as u64, "training and scoring");
     let mut evals = Vec::new();

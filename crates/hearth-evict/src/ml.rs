@@ -2,16 +2,59 @@
 
 use crate::error::{EvictError, Result};
 use crate::predictor::{Learner, Regressor};
+use crate::snapshot::F;
 use hearth_ml::{Dataset as MlData, Model, ModelParams, Task};
+
+/// Hours of the window linear regression sees. Its fit builds and solves
+/// the `cols × cols` normal equations: on all 48 hours (864 columns) a
+/// node-level fit on 5,000 rows took 64 s per horizon in release, most of
+/// the pipeline's time, for a heavily collinear design whose older lags add
+/// nothing a linear model can use; 12 hours (216 columns) is ~16× cheaper.
+pub const LINEAR_HOURS: usize = 12;
 
 /// A hearth-ml model family with fixed hyperparameters.
 pub struct MlLearner(pub ModelParams);
 
-struct Fitted(Model);
+/// A fitted model and the affine map from its output back to target units.
+struct Fitted {
+    model: Model,
+    target: Scale,
+}
 
 impl Regressor for Fitted {
     fn predict_row(&self, row: &[f64]) -> f64 {
-        self.0.predict_row(row)
+        self.target.invert(self.model.predict_row(row))
+    }
+}
+
+/// Target standardisation for SVR. Its epsilon-insensitive loss ignores
+/// errors below epsilon and its C bounds each sample's dual weight, both in
+/// target units; on raw eviction rates (mean ~0.05, mostly 0) a fixed epsilon
+/// and C are mis-scaled and the fit was far worse than a constant. On the
+/// standardised target, epsilon is a fraction of the target's spread and the
+/// bias is estimated on the scale the solver expects, whatever the data.
+#[derive(Clone, Copy)]
+struct Scale {
+    mean: f64,
+    sd: f64,
+}
+
+impl Scale {
+    const IDENTITY: Scale = Scale { mean: 0.0, sd: 1.0 };
+
+    fn fit(y: &[f64]) -> Scale {
+        let n = y.len().max(1) as f64;
+        let mean = y.iter().sum::<f64>() / n;
+        let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+        let sd = var.sqrt();
+        Scale {
+            mean,
+            sd: if sd > 1e-12 { sd } else { 1.0 },
+        }
+    }
+
+    fn invert(&self, v: f64) -> f64 {
+        self.mean + self.sd * v
     }
 }
 
@@ -21,6 +64,11 @@ impl Learner for MlLearner {
     }
 
     fn fit(&self, x: Vec<f64>, y: Vec<f64>, cols: usize, seed: u64) -> Result<Box<dyn Regressor>> {
+        let target = match self.0 {
+            ModelParams::Svr { .. } => Scale::fit(&y),
+            _ => Scale::IDENTITY,
+        };
+        let y = y.into_iter().map(|v| (v - target.mean) / target.sd).collect();
         let data = MlData::new(x, y, cols, Vec::new());
         let model = self
             .0
@@ -29,22 +77,26 @@ impl Learner for MlLearner {
                 model: self.name(),
                 reason: e.to_string(),
             })?;
-        Ok(Box::new(Fitted(model)))
+        Ok(Box::new(Fitted { model, target }))
     }
 
+    /// Linear regression flattens at most the last [`LINEAR_HOURS`] hours,
+    /// and fewer when there are fewer rows than columns.
     fn max_cols(&self, rows: usize) -> Option<usize> {
-        matches!(self.0, ModelParams::Linear { .. }).then_some(rows.saturating_sub(1))
+        matches!(self.0, ModelParams::Linear { .. }).then_some(rows.saturating_sub(1).min(LINEAR_HOURS * F))
     }
 }
 
 /// The hyperparameters each family runs with (`cols`: row width, for the
-/// RBF kernel's default gamma = 1/cols on standardised features).
+/// RBF kernel's default gamma = 1/cols on standardised features). SVR's
+/// epsilon and C are in units of the target's standard deviation (the
+/// adapter standardises the target): libsvm's defaults 0.1 and 1.
 pub fn params(name: &str, cols: usize) -> Option<ModelParams> {
     Some(match name {
         "linear" => ModelParams::Linear { ridge: 1.0 },
         "svr" => ModelParams::Svr {
             c: 1.0,
-            epsilon: 0.01,
+            epsilon: 0.1,
             gamma: 1.0 / cols.max(1) as f64,
             max_train_rows: Some(3000),
         },
