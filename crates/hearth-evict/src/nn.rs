@@ -18,7 +18,7 @@
 
 use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
-use crate::predictor::{training_rows, Predictor};
+use crate::predictor::{training_rows, Learner, Predictor, Regressor};
 use crate::snapshot::{features_at, F};
 use hearth_nn::{
     aggregate, ClusterData, ClusterSample, ClusterSeries, FittedLstm, FittedSt, LstmRegressor, NnError, Seq3, SeqData,
@@ -279,5 +279,46 @@ impl Predictor for StPredictor {
             }
         }
         Ok(out)
+    }
+}
+
+/// The LSTM as a row [`Learner`] for one horizon, for the SkyPilot check:
+/// a row of `WINDOW × features` values is read back as the window it was
+/// flattened from (hours oldest first).
+pub struct LstmLearner(pub NnOptions);
+
+struct LstmRow {
+    fitted: FittedLstm,
+    features: usize,
+}
+
+impl Regressor for LstmRow {
+    fn predict_row(&self, row: &[f64]) -> f64 {
+        let x: Vec<f32> = row.iter().map(|&v| v as f32).collect();
+        Seq3::new(x, [1, WINDOW, self.features])
+            .and_then(|x| self.fitted.predict(&x))
+            .map_or(f64::NAN, |p| p[0] as f64)
+    }
+}
+
+impl Learner for LstmLearner {
+    fn name(&self) -> String {
+        "lstm".into()
+    }
+
+    fn fit(&self, x: Vec<f64>, y: Vec<f64>, cols: usize, seed: u64) -> Result<Box<dyn Regressor>> {
+        if cols % WINDOW != 0 {
+            return Err(EvictError::Config(format!("lstm rows of {cols} values are not {WINDOW} hours")));
+        }
+        let (rows, features) = (y.len(), cols / WINDOW);
+        let x = Seq3::new(x.into_iter().map(|v| v as f32).collect(), [rows, WINDOW, features]);
+        let y = y.into_iter().map(|v| v as f32).collect();
+        let data = x.and_then(|x| SeqData::new(x, y, 1)).map_err(model_err("lstm"))?;
+        let config = LstmRegressor {
+            hidden: self.0.width.max(1),
+            train: self.0.train(32),
+        };
+        let fitted = config.fit(&data, seed).map_err(model_err("lstm"))?;
+        Ok(Box::new(LstmRow { fitted, features }))
     }
 }
