@@ -7,12 +7,12 @@ use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
-use hearth_evict::models::{self, ModelOptions};
 use hearth_evict::ml::{self, MlLearner};
+use hearth_evict::models::{self, ModelOptions};
 use hearth_evict::nn::{LstmLearner, NnOptions};
 use hearth_evict::predictor::Learner;
-use hearth_evict::skypilot::ZONE_FEATURES;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
+use hearth_evict::skypilot::ZONE_FEATURES;
 use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
 use hearth_evict::{Dataset, Split, HORIZONS, WINDOW};
 use hearth_trace::formats::skypilot;
@@ -455,7 +455,10 @@ fn zone_learners(names: &[String], nn: &NnArgs) -> Result<Vec<Box<dyn Learner>>>
             _ => Box::new(MlLearner(ml::params(name, cols).expect("known family"))),
         });
     }
-    if let Some(bad) = names.iter().find(|n| !["all", "none"].contains(&n.as_str()) && !FAMILIES.contains(&n.as_str())) {
+    if let Some(bad) = names
+        .iter()
+        .find(|n| !["all", "none"].contains(&n.as_str()) && !FAMILIES.contains(&n.as_str()))
+    {
         bail!("unknown model {bad:?}; known: all, none, {}", FAMILIES.join(", "));
     }
     Ok(out)

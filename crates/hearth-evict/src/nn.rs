@@ -231,7 +231,7 @@ impl StPredictor {
         let all = data.samples(Split::Train);
         let stride = all.len().div_ceil(self.max_windows).max(1);
         let first = all.first().map_or(0, |s| s.end);
-        all.iter().copied().filter(|s| (s.end - first) % stride == 0).collect()
+        all.iter().copied().filter(|s| (s.end - first).is_multiple_of(stride)).collect()
     }
 }
 
@@ -307,8 +307,10 @@ impl Learner for LstmLearner {
     }
 
     fn fit(&self, x: Vec<f64>, y: Vec<f64>, cols: usize, seed: u64) -> Result<Box<dyn Regressor>> {
-        if cols % WINDOW != 0 {
-            return Err(EvictError::Config(format!("lstm rows of {cols} values are not {WINDOW} hours")));
+        if !cols.is_multiple_of(WINDOW) {
+            return Err(EvictError::Config(format!(
+                "lstm rows of {cols} values are not {WINDOW} hours"
+            )));
         }
         let (rows, features) = (y.len(), cols / WINDOW);
         let x = Seq3::new(x.into_iter().map(|v| v as f32).collect(), [rows, WINDOW, features]);
