@@ -231,7 +231,10 @@ impl StPredictor {
         let all = data.samples(Split::Train);
         let stride = all.len().div_ceil(self.max_windows).max(1);
         let first = all.first().map_or(0, |s| s.end);
-        all.iter().copied().filter(|s| (s.end - first).is_multiple_of(stride)).collect()
+        all.iter()
+            .copied()
+            .filter(|s| (s.end - first).is_multiple_of(stride))
+            .collect()
     }
 }
 
