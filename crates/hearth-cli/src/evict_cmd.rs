@@ -7,8 +7,12 @@ use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
+use hearth_evict::ml::{self, MlLearner};
 use hearth_evict::models::{self, ModelOptions};
+use hearth_evict::nn::{LstmLearner, NnOptions};
+use hearth_evict::predictor::Learner;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
+use hearth_evict::skypilot::ZONE_FEATURES;
 use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
 use hearth_evict::{Dataset, Split, HORIZONS, WINDOW};
 use hearth_trace::formats::skypilot;
@@ -48,6 +52,11 @@ pub enum EvictCmd {
         paths: Vec<PathBuf>,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Learned models besides the naive baselines, comma-separated, or `all` / `none`.
+        #[arg(long, value_delimiter = ',', default_value = "all")]
+        models: Vec<String>,
+        #[command(flatten)]
+        nn: NnArgs,
         #[arg(long)]
         json: Option<PathBuf>,
     },
@@ -107,8 +116,34 @@ pub struct ModelArgs {
     /// Most (sample, node) rows a node-level tabular model trains on.
     #[arg(long, default_value_t = 5_000)]
     pub max_node_train_rows: usize,
+    #[command(flatten)]
+    pub nn: NnArgs,
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+/// Training budget of the LSTM and the spatial-temporal transformer.
+#[derive(Args, Debug, Clone)]
+pub struct NnArgs {
+    /// Most training epochs (early stopping on the last 20% of the training windows).
+    #[arg(long, default_value_t = NnOptions::default().epochs)]
+    pub nn_epochs: usize,
+    /// Most cluster windows the transformer trains on (strided hours).
+    #[arg(long, default_value_t = NnOptions::default().max_st_windows)]
+    pub max_st_windows: usize,
+    /// LSTM hidden width; the transformer's embedding is half of it.
+    #[arg(long, default_value_t = NnOptions::default().width)]
+    pub nn_width: usize,
+}
+
+impl NnArgs {
+    fn options(&self) -> NnOptions {
+        NnOptions {
+            epochs: self.nn_epochs,
+            max_st_windows: self.max_st_windows,
+            width: self.nn_width,
+        }
+    }
 }
 
 impl ScenarioArgs {
@@ -200,7 +235,13 @@ pub fn run(cmd: EvictCmd) -> Result<()> {
         }
         EvictCmd::Train(args) => models_cmd(&args, Split::Validation),
         EvictCmd::Eval(args) | EvictCmd::Run(args) => models_cmd(&args, Split::Test),
-        EvictCmd::Forecast { paths, seed, json } => forecast(&paths, seed, json),
+        EvictCmd::Forecast {
+            paths,
+            seed,
+            models,
+            nn,
+            json,
+        } => forecast(&paths, seed, &zone_learners(&models, &nn)?, json),
     }
 }
 
@@ -211,6 +252,7 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     print_scenario(&sim);
     let opts = ModelOptions {
         max_node_train_rows: args.max_node_train_rows,
+        nn: args.nn.options(),
     };
     let bar = progress(wanted.len() as u64, "training and scoring");
     let mut evals = Vec::new();
@@ -398,7 +440,32 @@ fn write_dataset(path: &std::path::Path, data: &Dataset) -> Result<()> {
     Ok(())
 }
 
-fn forecast(paths: &[PathBuf], seed: u64, json: Option<PathBuf>) -> Result<()> {
+/// The learned families the SkyPilot check runs: hearth-ml's tabular models
+/// on the flattened 48-hour rows and the LSTM on the same rows read as windows.
+fn zone_learners(names: &[String], nn: &NnArgs) -> Result<Vec<Box<dyn Learner>>> {
+    const FAMILIES: [&str; 5] = ["linear", "svr", "random-forest", "gbdt", "lstm"];
+    let cols = WINDOW * ZONE_FEATURES.len();
+    let mut out: Vec<Box<dyn Learner>> = Vec::new();
+    for name in FAMILIES {
+        if !names.iter().any(|n| n == "all" || n == name) {
+            continue;
+        }
+        out.push(match name {
+            "lstm" => Box::new(LstmLearner(nn.options())),
+            _ => Box::new(MlLearner(ml::params(name, cols).expect("known family"))),
+        });
+    }
+    if let Some(bad) = names
+        .iter()
+        .find(|n| !["all", "none"].contains(&n.as_str()) && !FAMILIES.contains(&n.as_str()))
+    {
+        bail!("unknown model {bad:?}; known: all, none, {}", FAMILIES.join(", "));
+    }
+    Ok(out)
+}
+
+fn forecast(paths: &[PathBuf], seed: u64, learners: &[Box<dyn Learner>], json: Option<PathBuf>) -> Result<()> {
+    let learners: Vec<&dyn Learner> = learners.iter().map(|l| l.as_ref()).collect();
     let files = hearth_trace::formats::expand_paths(paths)
         .with_context(|| "listing the SkyPilot traces (run from the repository root, or give their paths)")?;
     let files: Vec<_> = files
@@ -412,7 +479,7 @@ fn forecast(paths: &[PathBuf], seed: u64, json: Option<PathBuf>) -> Result<()> {
     let mut skipped = Vec::new();
     for f in &files {
         let trace = skypilot::read(Source::open(f)?).with_context(|| format!("reading {}", f.display()))?;
-        match hearth_evict::skypilot::forecast_zone(&trace, &[], seed)? {
+        match hearth_evict::skypilot::forecast_zone(&trace, &learners, seed)? {
             Some(r) => reports.push(r),
             None => skipped.push(f.display().to_string()),
         }

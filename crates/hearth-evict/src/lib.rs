@@ -13,6 +13,7 @@ pub mod error;
 pub mod eval;
 pub mod ml;
 pub mod models;
+pub mod nn;
 pub mod predictor;
 pub mod scenario;
 pub mod skypilot;

@@ -12,19 +12,24 @@ use crate::dataset::Level;
 use crate::dataset::WINDOW;
 use crate::error::{EvictError, Result};
 use crate::ml::{self, MlLearner};
+use crate::nn::{LstmPredictor, NnOptions, StPredictor};
 use crate::predictor::{Predictor, Tabular};
 use crate::snapshot::F;
 
 /// Every model name and the levels it runs at, in table order.
 /// SVR runs at cluster level only: scoring every node of every test hour
 /// against thousands of support vectors costs hours at the study's scale.
-pub const MODELS: [(&str, &[Level]); 6] = [
+/// The transformer is node level by construction (it attends across a
+/// cluster's nodes) and is scored on its cluster aggregate.
+pub const MODELS: [(&str, &[Level]); 8] = [
     ("last-rate", &[Level::Cluster, Level::Node]),
     ("window-mean", &[Level::Cluster, Level::Node]),
     ("linear", &[Level::Cluster, Level::Node]),
     ("svr", &[Level::Cluster]),
     ("random-forest", &[Level::Cluster, Level::Node]),
     ("gbdt", &[Level::Cluster, Level::Node]),
+    ("lstm", &[Level::Cluster, Level::Node]),
+    ("st-transformer", &[Level::Node]),
 ];
 
 /// Knobs that bound the cost of node-level models.
@@ -32,12 +37,15 @@ pub const MODELS: [(&str, &[Level]); 6] = [
 pub struct ModelOptions {
     /// Most (sample, node) rows a node-level tabular model trains on.
     pub max_node_train_rows: usize,
+    /// Training budget of the LSTM and the transformer.
+    pub nn: NnOptions,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
         ModelOptions {
             max_node_train_rows: 5_000,
+            nn: NnOptions::default(),
         }
     }
 }
@@ -70,6 +78,8 @@ pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Pr
     let p: Box<dyn Predictor> = match name {
         "last-rate" => Box::new(Baseline::new(Naive::LastRate, level)),
         "window-mean" => Box::new(Baseline::new(Naive::WindowMean, level)),
+        "lstm" => Box::new(LstmPredictor::new(level, &opts.nn, opts.max_node_train_rows)),
+        "st-transformer" => Box::new(StPredictor::new(&opts.nn)),
         _ => {
             let params =
                 ml::params(name, WINDOW * F).ok_or_else(|| EvictError::Config(format!("unknown model {name:?}")))?;

@@ -63,25 +63,27 @@ impl Tabular {
             models: Vec::new(),
         }
     }
+}
 
-    /// The (sample, node) pairs to train on; node `None` at cluster level.
-    fn training_rows(&self, data: &Dataset, seed: u64) -> Vec<(Sample, Option<usize>)> {
-        let samples = data.samples(Split::Train);
-        let all: Vec<(Sample, Option<usize>)> = match self.level {
-            Level::Cluster => samples.iter().map(|&s| (s, None)).collect(),
-            Level::Node => samples
-                .iter()
-                .flat_map(|&s| (0..data.nodes(s.cluster)).map(move |n| (s, Some(n))))
-                .collect(),
-        };
-        if all.len() <= self.max_train_rows {
-            return all;
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7ab1e);
-        let mut picked = sample_indices(&mut rng, all.len(), self.max_train_rows).into_vec();
-        picked.sort_unstable();
-        picked.into_iter().map(|i| all[i]).collect()
+/// The (sample, node) pairs a model trains on: node `None` at cluster level;
+/// at node level every node of every training sample, subsampled (seeded,
+/// time order kept) to at most `max_rows`.
+pub fn training_rows(data: &Dataset, level: Level, max_rows: usize, seed: u64) -> Vec<(Sample, Option<usize>)> {
+    let samples = data.samples(Split::Train);
+    let all: Vec<(Sample, Option<usize>)> = match level {
+        Level::Cluster => samples.iter().map(|&s| (s, None)).collect(),
+        Level::Node => samples
+            .iter()
+            .flat_map(|&s| (0..data.nodes(s.cluster)).map(move |n| (s, Some(n))))
+            .collect(),
+    };
+    if all.len() <= max_rows {
+        return all;
     }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7ab1e);
+    let mut picked = sample_indices(&mut rng, all.len(), max_rows).into_vec();
+    picked.sort_unstable();
+    picked.into_iter().map(|i| all[i]).collect()
 }
 
 /// Writes the last `hours` of a (sample, node) pair's window as `f64` into `row`.
@@ -104,7 +106,7 @@ impl Predictor for Tabular {
     }
 
     fn fit(&mut self, data: &Dataset, seed: u64) -> Result<()> {
-        let rows = self.training_rows(data, seed);
+        let rows = training_rows(data, self.level, self.max_train_rows, seed);
         let limit = self.learner.max_cols(rows.len()).unwrap_or(usize::MAX);
         self.hours = (limit / F).clamp(1, WINDOW);
         let cols = self.hours * F;

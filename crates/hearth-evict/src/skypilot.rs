@@ -65,9 +65,10 @@ impl ZoneSeries {
         self.hours[h][0]
     }
 
-    fn row(&self, end: usize, out: &mut Vec<f64>) {
+    /// The last `hours` hours of the window ending at `end`, flattened.
+    fn row(&self, end: usize, hours: usize, out: &mut Vec<f64>) {
         out.clear();
-        for h in end + 1 - WINDOW..=end {
+        for h in end + 1 - hours..=end {
             out.extend(self.hours[h].iter().map(|&v| v as f64));
         }
     }
@@ -141,11 +142,15 @@ fn fit_predict(
     test: &[usize],
     seed: u64,
 ) -> Result<Vec<[f32; HORIZONS]>> {
-    let cols = WINDOW * ZF;
+    // Learners that cannot fit more columns than rows (least squares) see
+    // fewer of the most recent hours, as in [`crate::Tabular`].
+    let limit = learner.max_cols(train.len()).unwrap_or(usize::MAX);
+    let hours = (limit / ZF).clamp(1, WINDOW);
+    let cols = hours * ZF;
     let mut row = Vec::with_capacity(cols);
     let mut x = Vec::with_capacity(train.len() * cols);
     for &e in train {
-        series.row(e, &mut row);
+        series.row(e, hours, &mut row);
         x.extend_from_slice(&row);
     }
     let models = (0..HORIZONS)
@@ -161,7 +166,7 @@ fn fit_predict(
     Ok(test
         .iter()
         .map(|&e| {
-            series.row(e, &mut row);
+            series.row(e, hours, &mut row);
             std::array::from_fn(|k| models[k].predict_row(&row) as f32)
         })
         .collect())
