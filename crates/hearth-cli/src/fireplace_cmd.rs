@@ -241,22 +241,14 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-const EVAL_POLICIES: [&str; 14] = [
-    "random",
-    "round-robin",
-    "first-fit",
-    "best-fit",
-    "worst-fit",
-    "power-of-two",
-    "dot-product",
-    "forecast-ewma",
-    "forecast-learned",
-    "fireplace",
-    "teacher",
-    "teacher-peak",
-    "teacher-all",
-    "teacher-peak-all",
-];
+/// Every policy hearth knows by name: the heuristics, the learned ones and the teachers.
+fn eval_policies() -> Vec<String> {
+    hearth_place::HEURISTICS
+        .iter()
+        .chain(&LEARNED_AND_TEACHERS)
+        .map(|s| s.to_string())
+        .collect()
+}
 
 fn eval_cmd(a: EvalArgs) -> Result<()> {
     let ctx = PolicyContext::new(Some(&a.model), a.fleet.overload_threshold)?;
@@ -276,10 +268,7 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     };
     let spec = a.fleet.spec()?;
     let admission = one_admission(&a.fleet)?;
-    let policies = a
-        .policies
-        .clone()
-        .unwrap_or_else(|| EVAL_POLICIES.iter().map(|s| s.to_string()).collect());
+    let policies = a.policies.clone().unwrap_or_else(eval_policies);
     eprintln!("evaluating on {source}: {} VMs", w.vms.len());
     let mut tables = Vec::new();
     for &limit in &a.limits {
