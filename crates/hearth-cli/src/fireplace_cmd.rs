@@ -245,7 +245,7 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
 fn eval_policies() -> Vec<String> {
     hearth_place::HEURISTICS
         .iter()
-        .chain(&LEARNED_AND_TEACHERS)
+        .chain(&crate::policies::OTHERS)
         .map(|s| s.to_string())
         .collect()
 }
