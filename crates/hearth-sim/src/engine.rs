@@ -11,7 +11,7 @@ use crate::spot;
 use crate::state::Servers;
 use crate::view::{FleetView, VmView};
 use crate::SimError;
-use hearth_trace::{Priority, Step, Vm, VmId, Workload};
+use hearth_trace::{Priority, Resources, Step, Vm, VmId, Workload};
 use rand::SeedableRng;
 use serde::Serialize;
 use std::time::Instant;
@@ -74,9 +74,8 @@ pub fn run_observed(
             sim.arrive(&workload.vms[next], decider, &mut metrics)?;
             next += 1;
         }
-        sim.account(now, &mut acc);
-        metrics.step_load.push(sim.servers.total_load(now));
-        sim.servers.observe(now);
+        let total = sim.close_step(now, &mut acc);
+        metrics.step_load.push(total);
         observer(&FleetView {
             servers: &sim.servers,
             now,
@@ -188,17 +187,23 @@ impl<'w> Engine<'w> {
         }
     }
 
-    /// Counts overloads, utilisation and peak-to-average at step `now`.
-    fn account(&self, now: Step, acc: &mut Accumulator) {
+    /// Ends step `now` in one pass over the servers: its load becomes what
+    /// is observed next, and overloads, utilisation and peak-to-average are
+    /// counted. Returns the load summed over all servers.
+    fn close_step(&mut self, now: Step, acc: &mut Accumulator) -> Resources {
         let threshold = self.config.overload_threshold;
         let (mut active, mut util_sum, mut util_max) = (0u64, 0.0f64, 0.0f64);
+        let mut total = Resources::default();
         for s in 0..self.servers.len() {
+            let load = self.servers.load(s, now);
+            total += load;
+            // Float residue of departed VMs can leave a hair below zero.
+            self.servers.observed[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
             let vms = self.servers.residents[s].len() as u64;
             if vms == 0 {
                 continue;
             }
             let cap = self.servers.capacity[s];
-            let load = self.servers.load(s, now);
             let overloaded = load.cpu.0 > cap.cpu.0 * threshold || load.memory.0 > cap.memory.0;
             active += 1;
             acc.vm_steps += vms;
@@ -220,5 +225,6 @@ impl<'w> Engine<'w> {
             acc.par_sum += util_max / (util_sum / active as f64);
             acc.par_steps += 1;
         }
+        total
     }
 }

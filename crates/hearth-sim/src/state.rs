@@ -94,18 +94,6 @@ impl Servers {
         }
     }
 
-    /// After accounting step `now`, what is observed is that step's load.
-    pub fn observe(&mut self, now: Step) {
-        for s in 0..self.len() {
-            let k = s * self.horizon + now.index();
-            self.observed[s] = Resources::new(self.cpu[k].max(0.0), self.memory[k].max(0.0));
-        }
-    }
-
-    pub fn total_load(&self, t: Step) -> Resources {
-        (0..self.len()).fold(Resources::default(), |acc, s| acc + self.load(s, t))
-    }
-
     #[inline]
     pub fn load(&self, s: usize, t: Step) -> Resources {
         let k = s * self.horizon + t.index();
