@@ -38,22 +38,25 @@ impl Teacher {
 
     /// The best of the given candidates (ties: lowest server id).
     pub fn best_of(&self, candidates: &[ServerId], fleet: &FleetView, future: &Hindsight) -> Option<ServerId> {
-        let mut best: Option<(ServerId, (f64, f64))> = None;
-        for &s in candidates {
-            let score = self.score(s, fleet, future);
-            let better = match best {
-                None => true,
-                Some((b, bs)) => score < bs || (score == bs && s < b),
-            };
-            if better {
-                best = Some((s, score));
-            }
-        }
-        best.map(|(s, _)| s)
+        Self::pick(candidates, &self.scores(candidates, fleet, future))
+    }
+
+    /// Each candidate's score, in the candidates' order.
+    pub fn scores(&self, candidates: &[ServerId], fleet: &FleetView, future: &Hindsight) -> Vec<(f64, f64)> {
+        candidates.iter().map(|&s| self.score(s, fleet, future)).collect()
+    }
+
+    /// The candidate with the lowest score (ties: lowest server id).
+    pub fn pick(candidates: &[ServerId], scores: &[(f64, f64)]) -> Option<ServerId> {
+        let best = candidates
+            .iter()
+            .zip(scores)
+            .min_by(|(a, sa), (b, sb)| sa.partial_cmp(sb).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b)));
+        best.map(|(&s, _)| s)
     }
 
     /// (primary, tie-break): lower is better.
-    pub fn score(&self, s: ServerId, fleet: &FleetView, future: &Hindsight) -> (f64, f64) {
+    fn score(&self, s: ServerId, fleet: &FleetView, future: &Hindsight) -> (f64, f64) {
         let cap = fleet.capacity(s);
         let (cpu, vm_cpu) = (future.server_cpu(s), future.vm_cpu());
         let (mem, vm_mem) = (future.server_memory(s), future.vm_memory());

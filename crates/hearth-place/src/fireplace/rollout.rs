@@ -85,13 +85,10 @@ impl HindsightPolicy for Rollout {
         if candidates.len() < 2 {
             return candidates.first().copied();
         }
-        let label = self.teacher.best_of(&candidates, fleet, future)?;
+        let scores = self.teacher.scores(&candidates, fleet, future);
+        let label = Teacher::pick(&candidates, &scores)?;
         rows(&candidates, vm, fleet, &mut self.buf);
-        let primary: Vec<f64> = candidates
-            .iter()
-            .map(|&s| self.teacher.score(s, fleet, future).0)
-            .collect();
-        let critical = primary.iter().any(|&p| p != primary[0]);
+        let critical = scores.iter().any(|sc| sc.0 != scores[0].0);
         for _ in 0..1 + if critical { self.critical_copies } else { 0 } {
             self.record(&candidates, label, fleet, future);
         }
