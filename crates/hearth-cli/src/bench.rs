@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use hearth_place::fireplace::{FirePlace, FirePlaceModel};
 use hearth_place::{FleetView, Policy, ServerId, SimRng, VmView};
-use hearth_sim::{peak_concurrency, servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
+use hearth_sim::{servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
 use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
 use rand::{Rng, SeedableRng};
 use std::cell::RefCell;
@@ -157,7 +157,7 @@ fn sim(a: SimArgs) -> Result<()> {
         Some(hours) => staggered(&a, hours)?,
     };
     let composed = t0.elapsed().as_secs_f64();
-    let servers = a.servers.unwrap_or_else(|| (peak_concurrency(&w) / 2).max(1));
+    let servers = a.servers.unwrap_or_else(|| (w.peak_alive().0 / 2).max(1));
     let fleet = FleetSpec::Homogeneous {
         capacity: Resources::new(16.0, 64.0),
     }
@@ -266,7 +266,7 @@ fn decision(a: DecisionArgs) -> Result<()> {
         None => {
             let mut p2c = || decider("power-of-two", &PolicyContext::default()).expect("a heuristic");
             let s = servers_needed(&w, &spec, &config, &SizingOptions::default(), &mut p2c)?;
-            s.servers_needed.unwrap_or_else(|| peak_concurrency(&w).div_ceil(2))
+            s.servers_needed.unwrap_or_else(|| w.peak_alive().0.div_ceil(2))
         }
     };
     println!("{}; {servers} servers of 16 cores, 64 GiB", d.describe());

@@ -23,7 +23,7 @@ pub use fleet::{Fleet, FleetSpec, ServerId};
 pub use hindsight::Hindsight;
 pub use metrics::{Eviction, RunMetrics};
 pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
-pub use sizing::{peak_concurrency, servers_needed, Sizing, SizingOptions};
+pub use sizing::{servers_needed, Sizing, SizingOptions};
 pub use view::{FleetView, VmView};
 
 #[derive(Debug, thiserror::Error)]

@@ -68,25 +68,6 @@ pub fn servers_needed(
     search.run_search()
 }
 
-/// Peak number of VMs alive at once.
-pub fn peak_concurrency(workload: &Workload) -> usize {
-    let mut delta = vec![0i64; workload.end().index() + 1];
-    for vm in &workload.vms {
-        delta[vm.arrival.index()] += 1;
-        delta[vm.departure.index()] -= 1;
-    }
-    let mut alive = 0i64;
-    delta
-        .iter()
-        .map(|d| {
-            alive += d;
-            alive
-        })
-        .max()
-        .unwrap_or(0)
-        .max(0) as usize
-}
-
 struct Search<'a> {
     workload: &'a Workload,
     spec: &'a FleetSpec,
@@ -111,7 +92,7 @@ impl Search<'_> {
         let cap = self
             .opts
             .max_servers
-            .unwrap_or_else(|| (2 * peak_concurrency(self.workload)).max(8));
+            .unwrap_or_else(|| (2 * self.workload.peak_alive().0).max(8));
         let Some(mut hi) = self.first_meeting(cap)? else {
             return Ok(self.unattainable(cap));
         };

@@ -99,35 +99,9 @@ pub fn summarize(w: &Workload) -> Summary {
     let first = w.vms.iter().map(|vm| vm.arrival.0).min().unwrap_or(0);
     let end = w.vms.iter().map(|vm| vm.departure.0).max().unwrap_or(0).max(first);
     let span_steps = end - first;
-    let vm_steps: u64 = w
-        .vms
-        .iter()
-        .map(|vm| vm.departure.0.saturating_sub(vm.arrival.0) as u64)
-        .sum();
+    let vm_steps = w.vm_steps();
 
-    // Peak concurrency: the count only rises at arrivals, so it peaks at an
-    // arrival step; VMs departing at a step are gone at that step.
-    let mut arrivals: Vec<u32> = w.vms.iter().map(|vm| vm.arrival.0).collect();
-    let mut departures: Vec<u32> = w.vms.iter().map(|vm| vm.departure.0).collect();
-    arrivals.sort_unstable();
-    departures.sort_unstable();
-    let (mut alive, mut peak, mut peak_step, mut d) = (0usize, 0usize, first, 0usize);
-    let mut a = 0;
-    while a < arrivals.len() {
-        let t = arrivals[a];
-        while d < departures.len() && departures[d] <= t {
-            alive -= 1;
-            d += 1;
-        }
-        while a < arrivals.len() && arrivals[a] == t {
-            alive += 1;
-            a += 1;
-        }
-        if alive > peak {
-            peak = alive;
-            peak_step = t;
-        }
-    }
+    let (peak, peak_step) = w.peak_alive();
 
     let mut cpu_req: Vec<f64> = w.vms.iter().map(|vm| vm.request.cpu.0 as f64).collect();
     let mut mem_req: Vec<f64> = w.vms.iter().map(|vm| vm.request.memory.0 as f64).collect();
@@ -161,7 +135,7 @@ pub fn summarize(w: &Workload) -> Summary {
         observed_from: w.observed_from,
         vm_steps,
         peak_vms_alive: peak,
-        peak_vms_alive_step: Step(peak_step),
+        peak_vms_alive_step: peak_step,
         cpu_request_cores: Quantiles::of(&mut cpu_req),
         memory_request_gib: Quantiles::of(&mut mem_req),
         lifetime_steps: Quantiles::of(&mut lifetimes),

@@ -187,6 +187,33 @@ impl Workload {
         self.vms.iter().map(|vm| vm.lifetime() as u64).sum()
     }
 
+    /// The most VMs alive at one step, and the first step with that many
+    /// (a VM departing at a step is gone at it). Sorts event times, so a
+    /// sparse span costs nothing.
+    pub fn peak_alive(&self) -> (usize, Step) {
+        let mut arrivals: Vec<u32> = self.vms.iter().map(|vm| vm.arrival.0).collect();
+        let mut departures: Vec<u32> = self.vms.iter().map(|vm| vm.departure.0).collect();
+        arrivals.sort_unstable();
+        departures.sort_unstable();
+        let first = arrivals.first().copied().unwrap_or(0);
+        let (mut alive, mut peak, mut peak_step, mut a, mut d) = (0usize, 0usize, first, 0usize, 0usize);
+        while a < arrivals.len() {
+            let t = arrivals[a];
+            while d < departures.len() && departures[d] <= t {
+                alive -= 1;
+                d += 1;
+            }
+            while a < arrivals.len() && arrivals[a] == t {
+                alive += 1;
+                a += 1;
+            }
+            if alive > peak {
+                (peak, peak_step) = (alive, t);
+            }
+        }
+        (peak, Step(peak_step))
+    }
+
     pub fn record(&mut self, step: ProvenanceStep) {
         self.provenance.steps.push(step);
     }
