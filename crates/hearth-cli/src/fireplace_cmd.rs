@@ -38,17 +38,33 @@ pub enum ObjectiveArg {
     Peak,
 }
 
+/// The default workloads composed from the shipped samples.
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    /// Usage trace of the default workloads.
+    #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
+    pub sample_usage: SampleUsage,
+    /// VMs of each default workload.
+    #[arg(long, default_value_t = 20_000)]
+    pub vms: usize,
+}
+
+impl SampleArgs {
+    fn workload(&self, seed: u64) -> DefaultWorkload {
+        let mut d = DefaultWorkload::new(self.sample_usage, seed);
+        d.vms = self.vms;
+        d
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct TrainArgs {
     /// Training workload; its last 20% of arrivals are held out for validation. Default: the
     /// training and validation parts of the shipped samples.
     #[arg(long)]
     pub workload: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
-    pub sample_usage: SampleUsage,
-    /// VMs of each default (sample) workload.
-    #[arg(long, default_value_t = 20_000)]
-    pub vms: usize,
+    #[command(flatten)]
+    pub sample: SampleArgs,
     #[arg(long = "model", value_enum, default_value_t = FamilyArg::Tree)]
     pub family: FamilyArg,
     /// Candidates sampled per decision.
@@ -81,11 +97,8 @@ pub struct EvalArgs {
     /// Evaluation workload; default: the test part of the shipped samples (days and VMs training never saw).
     #[arg(long)]
     pub workload: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
-    pub sample_usage: SampleUsage,
-    /// VMs of the default (sample) test workload.
-    #[arg(long, default_value_t = 20_000)]
-    pub vms: usize,
+    #[command(flatten)]
+    pub sample: SampleArgs,
     /// Largest VM of the default test workload, cores (larger VMs are left out of the pools).
     #[arg(long, default_value_t = 8.0)]
     pub max_vm_cores: f32,
@@ -132,8 +145,7 @@ fn train_workloads(a: &TrainArgs) -> Result<(Workload, Workload, String)> {
             ))
         }
         None => {
-            let mut d = DefaultWorkload::new(a.sample_usage, a.seed);
-            d.vms = a.vms;
+            let mut d = a.sample.workload(a.seed);
             let t = d.build_part(Part::Train)?;
             d.seed = a.seed + 1;
             let v = d.build_part(Part::Validation)?;
@@ -258,8 +270,7 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             p.display().to_string(),
         ),
         None => {
-            let mut d = DefaultWorkload::new(a.sample_usage, a.seed + 2);
-            d.vms = a.vms;
+            let mut d = a.sample.workload(a.seed + 2);
             d.max_vm_cores = a.max_vm_cores;
             d.max_vm_memory_gib = a.max_vm_memory_gib;
             let part = if a.validation { Part::Validation } else { Part::Test };
