@@ -69,14 +69,22 @@ pub struct ComposeArgs {
     /// Where requested sizes come from.
     #[arg(long, value_enum, default_value_t = SizesArg::Usage)]
     pub sizes: SizesArg,
-    #[arg(long)]
-    pub max_vm_cores: Option<f32>,
-    #[arg(long)]
-    pub max_vm_memory_gib: Option<f32>,
+    #[command(flatten)]
+    pub bounds: BoundsArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
     pub out: PathBuf,
+}
+
+/// VM-size bounds: larger VMs are left out of the pool they come from,
+/// and counted in provenance.
+#[derive(Args, Debug)]
+pub struct BoundsArgs {
+    #[arg(long)]
+    pub max_vm_cores: Option<f32>,
+    #[arg(long)]
+    pub max_vm_memory_gib: Option<f32>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -98,11 +106,8 @@ pub struct StaggerArgs {
     /// Fraction of VMs that are spot.
     #[arg(long, default_value_t = 0.0)]
     pub spot_fraction: f64,
-    /// VMs of the usage trace larger than this are left out (counted in provenance).
-    #[arg(long)]
-    pub max_vm_cores: Option<f32>,
-    #[arg(long)]
-    pub max_vm_memory_gib: Option<f32>,
+    #[command(flatten)]
+    pub bounds: BoundsArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -153,8 +158,14 @@ fn import(a: ImportArgs) -> Result<()> {
     for e in &r.skipped_examples {
         eprintln!("  skipped: {e}");
     }
-    write_workload(&a.out, &imported.workload).with_context(|| format!("writing {}", a.out.display()))?;
-    eprintln!("wrote {} VMs to {}", imported.workload.vms.len(), a.out.display());
+    save(&a.out, &imported.workload)?;
+    Ok(())
+}
+
+/// Writes the workload (atomically) and says so on stderr.
+fn save(path: &std::path::Path, w: &hearth_trace::Workload) -> Result<()> {
+    write_workload(path, w).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote {} VMs to {}", w.vms.len(), path.display());
     Ok(())
 }
 
@@ -172,13 +183,12 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
             SizesArg::Usage => SizeSource::Usage,
             SizesArg::Arrivals => SizeSource::Arrivals,
         },
-        max_vm_cores: a.max_vm_cores,
-        max_vm_memory_gib: a.max_vm_memory_gib,
+        max_vm_cores: a.bounds.max_vm_cores,
+        max_vm_memory_gib: a.bounds.max_vm_memory_gib,
         seed: a.seed,
     };
     let w = compose(&arrivals, &usage, &opts)?;
-    write_workload(&a.out, &w).with_context(|| format!("writing {}", a.out.display()))?;
-    eprintln!("wrote {} VMs to {}", w.vms.len(), a.out.display());
+    save(&a.out, &w)?;
     Ok(())
 }
 
@@ -189,12 +199,11 @@ fn stagger_cmd(a: StaggerArgs) -> Result<()> {
         days: a.days,
         mean_lifetime_hours: a.mean_lifetime_hours,
         spot_fraction: a.spot_fraction,
-        max_vm_cores: a.max_vm_cores,
-        max_vm_memory_gib: a.max_vm_memory_gib,
+        max_vm_cores: a.bounds.max_vm_cores,
+        max_vm_memory_gib: a.bounds.max_vm_memory_gib,
         seed: a.seed,
     };
     let w = stagger(&usage, &opts)?;
-    write_workload(&a.out, &w).with_context(|| format!("writing {}", a.out.display()))?;
-    eprintln!("wrote {} VMs to {}", w.vms.len(), a.out.display());
+    save(&a.out, &w)?;
     Ok(())
 }
