@@ -101,6 +101,7 @@ fn main() {
         epsilon: 0.1,
         gamma: 0.005,
         max_train_rows: Some(2_000),
+        scale_target: false,
     };
     time("svr max_train_rows 2000 (eviction)", &svr, r, &evict);
     let rf = ModelParams::RandomForest {

@@ -36,14 +36,47 @@ pub struct SvrModel {
     pub weights: Vec<f64>,
     pub bias: f64,
     pub gamma: f64,
+    /// Present when fitted with `scale_target`: outputs are in standardised
+    /// target units and are mapped back as `mean + sd · output`.
+    #[serde(default)]
+    pub target: Option<TargetScale>,
+}
+
+/// Mean and standard deviation of a training target.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetScale {
+    pub mean: f64,
+    pub sd: f64,
+}
+
+impl TargetScale {
+    /// The target's mean and standard deviation (1 for a constant target).
+    pub fn fit(y: &[f64]) -> TargetScale {
+        let n = y.len().max(1) as f64;
+        let mean = y.iter().sum::<f64>() / n;
+        let sd = (y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+        TargetScale {
+            mean,
+            sd: if sd > 1e-12 { sd } else { 1.0 },
+        }
+    }
 }
 
 impl SvrModel {
-    /// Same summation order as smartcore's, so results match its own predict.
     fn predict_row(&self, row: &[f64]) -> f64 {
+        let v = self.kernel_sum(row, self.bias);
+        match self.target {
+            Some(t) => t.mean + t.sd * v,
+            None => v,
+        }
+    }
+
+    /// `start + Σ weightᵢ · k(x, svᵢ)`, added in smartcore's order: with the
+    /// bias as `start` it matches smartcore's own predict bit for bit.
+    pub(crate) fn kernel_sum(&self, row: &[f64], start: f64) -> f64 {
         let x: Vec<f64> = row.iter().enumerate().map(|(j, v)| self.scaler.scale(j, *v)).collect();
         let support = self.support.chunks_exact(x.len());
-        self.weights.iter().zip(support).fold(self.bias, |f, (w, sv)| {
+        self.weights.iter().zip(support).fold(start, |f, (w, sv)| {
             let d: f64 = x.iter().zip(sv).map(|(a, b)| (a - b) * (a - b)).sum();
             f + w * (-self.gamma * d).exp()
         })

@@ -16,13 +16,17 @@ pub enum ModelParams {
     Linear { ridge: f64 },
     /// Epsilon-SVR, RBF kernel, on standardised features. SMO training grows roughly
     /// quadratically with rows, so at most `max_train_rows` rows (seeded sample, order kept)
-    /// are used; `None` uses all.
+    /// are used; `None` uses all. With `scale_target`, the target is standardised too (so
+    /// `epsilon` and `c` are in units of its spread, whatever its scale) and the bias is set to
+    /// the median training residual; without it the fit is smartcore's, bit for bit.
     Svr {
         c: f64,
         epsilon: f64,
         gamma: f64,
         #[serde(default)]
         max_train_rows: Option<usize>,
+        #[serde(default)]
+        scale_target: bool,
     },
     /// One CART tree (MSE splits; on 0/1 labels equivalent to Gini, leaves are probabilities).
     DecisionTree { max_depth: u16, min_samples_leaf: usize },
@@ -78,9 +82,10 @@ impl ModelParams {
                 epsilon,
                 gamma,
                 max_train_rows,
+                scale_target,
             } => {
-                let data = data.subsample(max_train_rows.unwrap_or(usize::MAX), seed);
-                Fitted::Svr(fit_svr(&data, c, epsilon, gamma)?)
+                let sample = data.subsample(max_train_rows.unwrap_or(usize::MAX), seed);
+                Fitted::Svr(fit_svr(&sample, data, c, epsilon, gamma, scale_target)?)
             }
             ModelParams::DecisionTree {
                 max_depth,
@@ -132,6 +137,7 @@ impl ModelParams {
                 epsilon,
                 gamma,
                 max_train_rows,
+                ..
             } => {
                 check(c > 0.0 && c.is_finite(), "c", c, "must be > 0")?;
                 check(epsilon >= 0.0 && epsilon.is_finite(), "epsilon", epsilon, "must be ≥ 0")?;

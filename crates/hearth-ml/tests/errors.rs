@@ -86,6 +86,7 @@ fn invalid_hyperparameters() {
             epsilon: 0.1,
             gamma: 1.0,
             max_train_rows: None,
+            scale_target: false,
         },
         ModelParams::DecisionTree {
             max_depth: 0,

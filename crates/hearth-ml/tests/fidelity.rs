@@ -111,6 +111,7 @@ fn svr_matches_smartcore() {
         epsilon: 0.1,
         gamma: 0.3,
         max_train_rows: None,
+        scale_target: false,
     };
     let ours = ours.fit(Task::Regression, &train, 0).unwrap();
     let scaler = StandardScaler::fit(&train.x, train.rows, 4);
@@ -136,6 +137,7 @@ fn svr_subsample_is_seeded() {
         epsilon: 0.1,
         gamma: 0.3,
         max_train_rows: Some(100),
+        scale_target: false,
     };
     let a = params.fit(Task::Regression, &data, 1).unwrap();
     let b = params.fit(Task::Regression, &data, 1).unwrap();

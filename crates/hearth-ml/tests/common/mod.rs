@@ -36,6 +36,7 @@ pub fn families() -> Vec<ModelParams> {
             epsilon: 0.05,
             gamma: 0.2,
             max_train_rows: Some(200),
+            scale_target: false,
         },
         ModelParams::DecisionTree {
             max_depth: 8,
