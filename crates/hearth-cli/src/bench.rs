@@ -93,6 +93,8 @@ fn iaas_workload(vms: usize, seed: u64) -> Result<Workload> {
             let cores = [1.0f32, 2.0, 4.0, 8.0][rng.random_range(0..4)];
             let gib = [512.0f32, 1024.0, 2048.0][rng.random_range(0..3)] / 1024.0;
             Vm {
+                tenant: None,
+                vm_type: None,
                 id: VmId(i as u32),
                 arrival: Step(0),
                 departure: Step(1),

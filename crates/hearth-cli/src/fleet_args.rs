@@ -8,8 +8,12 @@ use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum AdmissionArg {
-    /// Observed usage plus the request must fit capacity (FirePlace; default).
+    /// Observed usage (last measurement plus requests placed since) plus the
+    /// request must fit capacity (FirePlace; default).
     Usage,
+    /// As `usage`, but VMs placed since the last measurement count for
+    /// nothing (lagged telemetry; the rule of hearth's first figures).
+    UsageLagged,
     /// Sum of requests within capacity × oversubscription (IaaS).
     Requests,
     /// Both, one after the other.
@@ -76,6 +80,7 @@ impl FleetArgs {
         };
         Ok(match self.admission {
             AdmissionArg::Usage => vec![Admission::Usage],
+            AdmissionArg::UsageLagged => vec![Admission::UsageLagged],
             AdmissionArg::Requests => vec![requests],
             AdmissionArg::Both => vec![Admission::Usage, requests],
         })

@@ -136,6 +136,7 @@ impl DefaultWorkload {
             max_vm_cores: Some(self.max_vm_cores),
             max_vm_memory_gib: Some(self.max_vm_memory_gib),
             seed: self.seed,
+            ..Default::default()
         };
         compose(&arrivals, &usage, &copts).context("composing the default workload")
     }

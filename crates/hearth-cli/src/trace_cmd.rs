@@ -186,6 +186,7 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
         max_vm_cores: a.bounds.max_vm_cores,
         max_vm_memory_gib: a.bounds.max_vm_memory_gib,
         seed: a.seed,
+        ..Default::default()
     };
     let w = compose(&arrivals, &usage, &opts)?;
     save(&a.out, &w)?;

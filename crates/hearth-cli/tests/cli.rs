@@ -64,13 +64,6 @@ fn compare_on_the_embedded_sample_writes_json_and_csv() {
             None => assert!(r["reason"].as_str().unwrap().contains("limit")),
         }
     }
-    // First-fit packs on the last measurement, which lags same-step
-    // placements: under usage admission it overloads at any fleet size.
-    let ff = results
-        .iter()
-        .find(|r| r["policy"] == "first-fit" && r["admission"] == "usage")
-        .unwrap();
-    assert!(ff["servers_needed"].is_null(), "{ff}");
     let csv_text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(csv_text.lines().count(), 7);
     assert!(csv_text.starts_with("policy,admission,servers_needed"));

@@ -165,6 +165,8 @@ pub fn plan(config: &ScenarioConfig, node_list: &[Resources]) -> Result<Vec<Clus
 /// the composer then gives every VM usage = request.
 fn constant_usage(step_seconds: u32) -> Result<Workload> {
     let vm = Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(0),
         departure: Step(1),
@@ -189,6 +191,7 @@ fn compose_cluster(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workl
         max_vm_cores: None,
         max_vm_memory_gib: None,
         seed: plan.seed,
+        ..Default::default()
     };
     let mut w = compose(arrivals, &usage, &opts)?;
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0xd1u64);

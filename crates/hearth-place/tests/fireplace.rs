@@ -40,6 +40,7 @@ fn composed(vms: usize, seed: u64) -> Workload {
         max_vm_cores: Some(8.0),
         max_vm_memory_gib: Some(32.0),
         seed,
+        ..Default::default()
     };
     compose(&arrivals, &usage, &copts).unwrap()
 }
@@ -285,6 +286,8 @@ impl HindsightPolicy for OverloadCheck {
 fn vm(arrival: u32, request: (f32, f32), cpu: f32, memory: f32) -> Vm {
     let life = 4 - arrival;
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(arrival),
         departure: Step(4),

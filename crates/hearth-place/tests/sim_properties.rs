@@ -22,6 +22,8 @@ fn vm_strategy() -> impl Strategy<Value = Vm> {
                 ((seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64 * k)) % 1000) as f32 / 800.0
             };
             Vm {
+                tenant: None,
+                vm_type: None,
                 id: VmId(0),
                 arrival: Step(arrival),
                 departure: Step(arrival + life),

@@ -6,13 +6,22 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "mode")]
 pub enum Admission {
-    /// FirePlace's setting: a server admits a VM if its currently observed
-    /// usage plus the VM's request fits its capacity, for CPU and memory.
-    /// Nothing is reserved, so co-located VMs may later use more than the
-    /// server has: that is what overloads measure. The observed usage is the
-    /// last measurement (the previous step's load): VMs placed earlier in the
-    /// same step are not in it, as in a fleet whose telemetry lags placement.
+    /// FirePlace's setting: a server admits a VM if its observed usage plus
+    /// the VM's request fits its capacity, for CPU and memory. The observed
+    /// usage is the last measurement (the previous step's load) plus the
+    /// requests of the VMs placed on the server since then: an allocator
+    /// knows what it has just placed (Protean's cache counts a new VM at its
+    /// request until its usage is measured). Once measured, a VM counts by
+    /// its usage, so co-located VMs may later use more than the server has:
+    /// that is what overloads measure.
     Usage,
+    /// As [`Admission::Usage`], but VMs placed since the last measurement
+    /// count for nothing: an allocator that sees only lagged telemetry. Kept
+    /// to reproduce figures published before the allocator counted its own
+    /// placements, and because it shows why that matters: within a step,
+    /// first-fit, best-fit, worst-fit and dot-product all see the same stale
+    /// usage and herd onto one server.
+    UsageLagged,
     /// Classic IaaS allocation (dslab, CloudSim): the sum of requests stays
     /// within capacity times a per-resource oversubscription ratio.
     Requests { cpu_oversub: f32, memory_oversub: f32 },
@@ -22,16 +31,24 @@ impl Admission {
     pub fn name(&self) -> &'static str {
         match self {
             Admission::Usage => "usage",
+            Admission::UsageLagged => "usage-lagged",
             Admission::Requests { .. } => "requests",
         }
     }
 
-    /// Whether a server with this `capacity`, current `observed` usage and
+    /// Whether requests placed since the last measurement count as load
+    /// until they are measured.
+    pub fn counts_unmeasured(&self) -> bool {
+        !matches!(self, Admission::UsageLagged)
+    }
+
+    /// Whether a server with this `capacity`, current `observed` usage (the
+    /// measurement plus, where counted, requests placed since) and
     /// `committed` requests admits a VM requesting `request`.
     #[inline]
     pub fn admits(&self, capacity: Resources, observed: Resources, committed: Resources, request: Resources) -> bool {
         match *self {
-            Admission::Usage => {
+            Admission::Usage | Admission::UsageLagged => {
                 observed.cpu.0 + request.cpu.0 <= capacity.cpu.0
                     && observed.memory.0 + request.memory.0 <= capacity.memory.0
             }
@@ -49,7 +66,7 @@ impl Admission {
     #[inline]
     pub fn counted(&self, observed: Resources, committed: Resources) -> Resources {
         match self {
-            Admission::Usage => observed,
+            Admission::Usage | Admission::UsageLagged => observed,
             Admission::Requests { .. } => committed,
         }
     }
@@ -58,7 +75,7 @@ impl Admission {
     #[inline]
     pub fn limit(&self, capacity: Resources) -> Resources {
         match *self {
-            Admission::Usage => capacity,
+            Admission::Usage | Admission::UsageLagged => capacity,
             Admission::Requests {
                 cpu_oversub,
                 memory_oversub,

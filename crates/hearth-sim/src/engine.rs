@@ -5,6 +5,7 @@
 use crate::admission::Admission;
 use crate::fleet::{Fleet, ServerId};
 use crate::hindsight::Hindsight;
+use crate::history::{History, Keys};
 use crate::metrics::{Accumulator, RunMetrics};
 use crate::policy::{Decider, SimRng};
 use crate::spot;
@@ -59,6 +60,7 @@ pub fn run_observed(
     let started = Instant::now();
     decider.reset();
     let mut sim = Engine::new(workload, fleet, config);
+    sim.history = decider.uses_history().then(History::default);
     let mut metrics = RunMetrics {
         policy: decider.name(),
         servers: fleet.capacities.len(),
@@ -71,7 +73,12 @@ pub fn run_observed(
         let now = Step(t);
         sim.depart(now);
         while next < workload.vms.len() && workload.vms[next].arrival == now {
-            sim.arrive(&workload.vms[next], decider, &mut metrics)?;
+            let vm = &workload.vms[next];
+            sim.arrive(vm, decider, &mut metrics)?;
+            // Counted after its own decision: a VM's history holds earlier VMs only.
+            if let Some(h) = &mut sim.history {
+                h.arrived(keys(vm));
+            }
             next += 1;
         }
         let total = sim.close_step(now, &mut acc);
@@ -79,6 +86,8 @@ pub fn run_observed(
         observer(&FleetView {
             servers: &sim.servers,
             now,
+            vms: &workload.vms,
+            history: sim.history.as_ref(),
         });
     }
     acc.finish(&mut metrics);
@@ -103,6 +112,8 @@ pub(crate) struct Engine<'w> {
     pub host: Vec<Option<ServerId>>,
     departures: Vec<Vec<VmId>>,
     placement_seconds: f64,
+    /// Kept only for policies that read it.
+    history: Option<History>,
 }
 
 impl<'w> Engine<'w> {
@@ -116,24 +127,24 @@ impl<'w> Engine<'w> {
             host: vec![None; workload.vms.len()],
             departures: vec![Vec::new(); horizon + 1],
             placement_seconds: 0.0,
+            history: None,
         }
     }
 
     fn depart(&mut self, now: Step) {
         for id in std::mem::take(&mut self.departures[now.index()]) {
             if let Some(s) = self.host[id.0 as usize].take() {
-                self.servers.remove(s, &self.workload.vms[id.0 as usize], now);
+                let vm = &self.workload.vms[id.0 as usize];
+                self.servers.remove(s, vm, now);
+                if let Some(h) = &mut self.history {
+                    h.departed(keys(vm), vm.arrival, now);
+                }
             }
         }
     }
 
     fn arrive(&mut self, vm: &Vm, decider: &mut Decider, metrics: &mut RunMetrics) -> Result<(), SimError> {
-        let view = VmView {
-            id: vm.id,
-            arrival: vm.arrival,
-            request: vm.request,
-            priority: vm.priority,
-        };
+        let view = VmView::of(vm);
         if !vm.request.fits_within(&self.servers.largest_limit) {
             metrics.rejections += 1;
             metrics.rejected_spot += u64::from(vm.priority == Priority::Spot);
@@ -174,6 +185,8 @@ impl<'w> Engine<'w> {
         let fleet = FleetView {
             servers: &self.servers,
             now: vm.arrival,
+            vms: &self.workload.vms,
+            history: self.history.as_ref(),
         };
         match decider {
             Decider::Online(p) => p.place(view, &fleet, &mut self.rng),
@@ -183,6 +196,18 @@ impl<'w> Engine<'w> {
                     vm,
                 };
                 p.place(view, &fleet, &future, &mut self.rng)
+            }
+        }
+    }
+
+    /// Adds every running VM's usage at `now` (measured at the step's end)
+    /// to the history store, when one is kept.
+    fn measure_history(&mut self, now: Step) {
+        let Some(h) = &mut self.history else { return };
+        for residents in &self.servers.residents {
+            for id in residents {
+                let vm = &self.workload.vms[id.0 as usize];
+                h.measured(keys(vm), vm.usage_at(now));
             }
         }
     }
@@ -198,7 +223,8 @@ impl<'w> Engine<'w> {
             let load = self.servers.load(s, now);
             total += load;
             // Float residue of departed VMs can leave a hair below zero.
-            self.servers.observed[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
+            self.servers.measured[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
+            self.servers.unmeasured[s] = Resources::default();
             let vms = self.servers.residents[s].len() as u64;
             if vms == 0 {
                 continue;
@@ -219,6 +245,7 @@ impl<'w> Engine<'w> {
             util_sum += util;
             util_max = util_max.max(util);
         }
+        self.measure_history(now);
         acc.active_server_steps += active;
         acc.utilisation_sum += util_sum;
         if active > 0 && util_sum > 0.0 {
@@ -226,5 +253,13 @@ impl<'w> Engine<'w> {
             acc.par_steps += 1;
         }
         total
+    }
+}
+
+fn keys(vm: &Vm) -> Keys {
+    Keys {
+        tenant: vm.tenant,
+        vm_type: vm.vm_type,
+        request: vm.request,
     }
 }

@@ -19,6 +19,12 @@ pub trait Policy {
 
     /// Called before each run so that one value can serve many runs.
     fn reset(&mut self) {}
+
+    /// Whether the policy reads [`FleetView::history`]; the engine keeps the
+    /// history store only for runs that need it.
+    fn uses_history(&self) -> bool {
+        false
+    }
 }
 
 /// A placement algorithm that is also shown the future (the hindsight teacher).
@@ -28,6 +34,10 @@ pub trait HindsightPolicy {
     fn place(&mut self, vm: &VmView, fleet: &FleetView, future: &Hindsight, rng: &mut SimRng) -> Option<ServerId>;
 
     fn reset(&mut self) {}
+
+    fn uses_history(&self) -> bool {
+        false
+    }
 }
 
 /// Either kind of policy, as the engine runs it.
@@ -41,6 +51,13 @@ impl Decider {
         match self {
             Decider::Online(p) => p.name(),
             Decider::Hindsight(p) => p.name(),
+        }
+    }
+
+    pub fn uses_history(&self) -> bool {
+        match self {
+            Decider::Online(p) => p.uses_history(),
+            Decider::Hindsight(p) => p.uses_history(),
         }
     }
 

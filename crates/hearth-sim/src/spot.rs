@@ -46,7 +46,7 @@ fn victims_on(engine: &Engine, s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>
     let servers = &engine.servers;
     let admission = servers.admission;
     let limit = admission.limit(servers.capacity[s]);
-    let counted = |v: &Vm| admission.counted(observed_contribution(v, now), v.request);
+    let counted = |v: &Vm| admission.counted(observed_contribution(v, now, admission), v.request);
     let mut spots: Vec<(VmId, Resources)> = servers.residents[s]
         .iter()
         .map(|&id| &engine.workload.vms[id.0 as usize])
@@ -58,7 +58,7 @@ fn victims_on(engine: &Engine, s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>
             .total_cmp(&weight(&a.1, &limit))
             .then(a.0.cmp(&b.0))
     });
-    let mut load = admission.counted(servers.observed[s], servers.committed[s]);
+    let mut load = admission.counted(servers.observed(s), servers.committed[s]);
     let mut victims = Vec::new();
     let fits = |load: &Resources| (*load + vm.request).fits_within(&limit);
     for (id, amount) in spots {

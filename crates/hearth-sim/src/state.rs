@@ -14,11 +14,11 @@ pub(crate) struct Servers {
     /// Server-major load timelines: `cpu[s * horizon + t]`.
     pub cpu: Vec<f32>,
     pub memory: Vec<f32>,
-    /// Usage as observed now: the last measurement, resident VMs' usage at
-    /// the previous step. VMs placed during the current step are not in it
-    /// (nothing is reserved); policies see them through `committed`, the VM
-    /// count and the time of the last placement.
-    pub observed: Vec<Resources>,
+    /// The last measurement: resident VMs' usage at the previous step.
+    pub measured: Vec<Resources>,
+    /// Requests of the VMs placed since the last measurement (they are in
+    /// no measurement yet); cleared when the step's load is measured.
+    pub unmeasured: Vec<Resources>,
     /// Sum of resident VMs' requests.
     pub committed: Vec<Resources>,
     pub residents: Vec<Vec<VmId>>,
@@ -39,7 +39,8 @@ impl Servers {
             horizon,
             cpu: vec![0.0; n * horizon],
             memory: vec![0.0; n * horizon],
-            observed: vec![Resources::default(); n],
+            measured: vec![Resources::default(); n],
+            unmeasured: vec![Resources::default(); n],
             committed: vec![Resources::default(); n],
             residents: vec![Vec::new(); n],
             spot_residents: vec![0; n],
@@ -56,10 +57,21 @@ impl Servers {
         self.capacity.len()
     }
 
+    /// Usage as the allocator sees it now: the last measurement, plus the
+    /// requests of VMs placed since where the admission mode counts them.
+    #[inline]
+    pub fn observed(&self, s: usize) -> Resources {
+        if self.admission.counts_unmeasured() {
+            self.measured[s] + self.unmeasured[s]
+        } else {
+            self.measured[s]
+        }
+    }
+
     #[inline]
     pub fn admits(&self, s: usize, request: Resources) -> bool {
         self.admission
-            .admits(self.capacity[s], self.observed[s], self.committed[s], request)
+            .admits(self.capacity[s], self.observed(s), self.committed[s], request)
     }
 
     /// Adds the VM to server `s` at step `now`: its request to what is
@@ -67,6 +79,7 @@ impl Servers {
     pub fn place(&mut self, s: ServerId, vm: &Vm, now: Step) {
         let i = s.index();
         self.committed[i] += vm.request;
+        self.unmeasured[i] += vm.request;
         self.residents[i].push(vm.id);
         self.spot_residents[i] += u32::from(vm.priority == Priority::Spot);
         self.last_placement[i] = Some(now);
@@ -79,8 +92,11 @@ impl Servers {
     /// observed to use now, its request, and its usage from `now` on.
     pub fn remove(&mut self, s: ServerId, vm: &Vm, now: Step) {
         let i = s.index();
-        let seen = observed_contribution(vm, now);
-        self.observed[i] -= seen;
+        if vm.arrival >= now {
+            self.unmeasured[i] -= vm.request;
+        } else {
+            self.measured[i] -= vm.usage_at(Step(now.0 - 1));
+        }
         self.committed[i] -= vm.request;
         if let Some(pos) = self.residents[i].iter().position(|&v| v == vm.id) {
             self.residents[i].swap_remove(pos);
@@ -102,13 +118,16 @@ impl Servers {
 }
 
 /// What a resident VM adds to its server's observed usage at step `now`:
-/// nothing if it arrived this step (it has not been measured yet), else its
-/// usage at the previous step.
-pub(crate) fn observed_contribution(vm: &Vm, now: Step) -> Resources {
-    if vm.arrival >= now {
-        Resources::default()
-    } else {
+/// if it arrived this step (it has not been measured yet), its request where
+/// `admission` counts unmeasured placements and nothing where it does not;
+/// else its usage at the previous step.
+pub(crate) fn observed_contribution(vm: &Vm, now: Step, admission: Admission) -> Resources {
+    if vm.arrival < now {
         vm.usage_at(Step(now.0 - 1))
+    } else if admission.counts_unmeasured() {
+        vm.request
+    } else {
+        Resources::default()
     }
 }
 

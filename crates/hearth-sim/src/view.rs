@@ -2,8 +2,9 @@
 //! future usage or lifetime) and the fleet's past and present.
 
 use crate::fleet::ServerId;
+use crate::history::History;
 use crate::state::Servers;
-use hearth_trace::{Priority, Resources, Step, VmId};
+use hearth_trace::{Priority, Resources, Step, TenantId, Vm, VmId, VmTypeId};
 
 /// The arriving VM as a policy sees it.
 #[derive(Clone, Copy, Debug)]
@@ -12,6 +13,23 @@ pub struct VmView {
     pub arrival: Step,
     pub request: Resources,
     pub priority: Priority,
+    pub tenant: Option<TenantId>,
+    pub vm_type: Option<VmTypeId>,
+}
+
+impl VmView {
+    /// What an allocator knows of a VM when it arrives: not its usage, not
+    /// its departure.
+    pub fn of(vm: &Vm) -> VmView {
+        VmView {
+            id: vm.id,
+            arrival: vm.arrival,
+            request: vm.request,
+            priority: vm.priority,
+            tenant: vm.tenant,
+            vm_type: vm.vm_type,
+        }
+    }
 }
 
 /// The fleet as observable at the current step: no method reaches a load
@@ -19,6 +37,8 @@ pub struct VmView {
 pub struct FleetView<'a> {
     pub(crate) servers: &'a Servers,
     pub(crate) now: Step,
+    pub(crate) vms: &'a [Vm],
+    pub(crate) history: Option<&'a History>,
 }
 
 impl<'a> FleetView<'a> {
@@ -48,10 +68,16 @@ impl<'a> FleetView<'a> {
         self.servers.capacity[s.index()]
     }
 
-    /// Usage observed now: the last measurement (resident VMs' usage at the
-    /// previous step). VMs placed during this step are not in it yet.
+    /// Usage as the allocator sees it now: the last measurement (resident
+    /// VMs' usage at the previous step) plus, under `usage` admission, the
+    /// requests of VMs placed since (under `usage-lagged`, nothing for them).
     pub fn observed(&self, s: ServerId) -> Resources {
-        self.servers.observed[s.index()]
+        self.servers.observed(s.index())
+    }
+
+    /// The last measurement alone: resident VMs' usage at the previous step.
+    pub fn measured(&self, s: ServerId) -> Resources {
+        self.servers.measured[s.index()]
     }
 
     /// Sum of the resident VMs' requests.
@@ -65,7 +91,7 @@ impl<'a> FleetView<'a> {
         let i = s.index();
         let a = &self.servers.admission;
         (
-            a.counted(self.servers.observed[i], self.servers.committed[i]),
+            a.counted(self.servers.observed(i), self.servers.committed[i]),
             a.limit(self.servers.capacity[i]),
         )
     }
@@ -74,6 +100,22 @@ impl<'a> FleetView<'a> {
     /// future usage is not reachable from here).
     pub fn residents(&self, s: ServerId) -> &'a [VmId] {
         &self.servers.residents[s.index()]
+    }
+
+    /// A resident VM as the allocator knows it (request, arrival, tenant,
+    /// type), or `None` for an id outside the workload. Only VMs that have
+    /// arrived are answered: a VM's existence is not known before then.
+    pub fn vm(&self, id: VmId) -> Option<VmView> {
+        self.vms
+            .get(id.0 as usize)
+            .filter(|vm| vm.arrival <= self.now)
+            .map(VmView::of)
+    }
+
+    /// The history store of earlier VMs by tenant and type, when the
+    /// running policy asked for it ([`crate::Policy::uses_history`]).
+    pub fn history(&self) -> Option<&'a History> {
+        self.history
     }
 
     pub fn vm_count(&self, s: ServerId) -> usize {
@@ -87,15 +129,15 @@ impl<'a> FleetView<'a> {
     /// CPU load (cores) of the server over the last `steps` steps before
     /// now, oldest first; shorter at the start of the run.
     pub fn cpu_history(&self, s: ServerId, steps: u32) -> &'a [f32] {
-        self.history(&self.servers.cpu, s, steps)
+        self.timeline_window(&self.servers.cpu, s, steps)
     }
 
     /// Memory load (GiB) over the last `steps` steps before now.
     pub fn memory_history(&self, s: ServerId, steps: u32) -> &'a [f32] {
-        self.history(&self.servers.memory, s, steps)
+        self.timeline_window(&self.servers.memory, s, steps)
     }
 
-    fn history(&self, timeline: &'a [f32], s: ServerId, steps: u32) -> &'a [f32] {
+    fn timeline_window(&self, timeline: &'a [f32], s: ServerId, steps: u32) -> &'a [f32] {
         let end = self.now.index().min(self.servers.horizon);
         let start = end.saturating_sub(steps as usize);
         let base = s.index() * self.servers.horizon;

@@ -21,6 +21,8 @@ impl Policy for FirstAdmissible {
 
 fn vm(arrival: u32, life: u32, cores: f32, used: f32, priority: Priority) -> Vm {
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(arrival),
         departure: Step(arrival + life),
@@ -121,13 +123,76 @@ fn spot_vms_are_rejected_not_evicting() {
 }
 
 #[test]
-fn usage_admission_ignores_unmeasured_same_step_placements() {
-    // Under usage admission nothing is reserved: three 8-core VMs arriving in
-    // one step all fit an empty 16-core server (its last measurement is 0),
-    // and the overload is measured when they run.
-    let vms = (0..3).map(|_| vm(0, 2, 8.0, 8.0, Priority::OnDemand)).collect();
+fn lagged_usage_admission_ignores_unmeasured_same_step_placements() {
+    // Under lagged usage admission three 8-core VMs arriving in one step all
+    // fit an empty 16-core server (its last measurement is 0), and the
+    // overload is measured when they run. Under usage admission the third
+    // is rejected: the first two already count at their requests.
+    let vms: Vec<Vm> = (0..3).map(|_| vm(0, 2, 8.0, 8.0, Priority::OnDemand)).collect();
     let w = Workload::new(300, vms, Default::default()).unwrap();
-    let m = run(&w, &spec().build(1), &SimConfig::default(), &mut first()).unwrap();
+    let lagged = SimConfig {
+        admission: Admission::UsageLagged,
+        ..SimConfig::default()
+    };
+    let m = run(&w, &spec().build(1), &lagged, &mut first()).unwrap();
     assert_eq!(m.placed, 3);
     assert_eq!(m.overloaded_server_steps, 2);
+    let m = run(&w, &spec().build(1), &SimConfig::default(), &mut first()).unwrap();
+    assert_eq!((m.placed, m.rejections, m.overloaded_server_steps), (2, 1, 0));
+}
+
+/// Ten 1-core VMs arrive in one step on empty 2-core servers. An allocator
+/// that counts what it has just placed spreads them two to a server; one
+/// that sees only the lagged measurement (still zero) herds them all onto
+/// the first server, which then runs at five times its capacity.
+#[test]
+fn usage_admission_counts_vms_placed_since_the_last_measurement() {
+    let vms: Vec<Vm> = (0..10).map(|_| vm(1, 4, 1.0, 1.0, Priority::OnDemand)).collect();
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let fleet = FleetSpec::Homogeneous {
+        capacity: Resources::new(2.0, 64.0),
+    }
+    .build(10);
+    let hosts = |admission| {
+        let config = SimConfig {
+            admission,
+            ..SimConfig::default()
+        };
+        let m = run(&w, &fleet, &config, &mut Decider::Online(Box::new(FirstAdmissible))).unwrap();
+        let mut per_server = [0usize; 10];
+        for s in m.assignment.iter().flatten() {
+            per_server[s.index()] += 1;
+        }
+        (per_server, m.overload_rate)
+    };
+    let (spread, overload) = hosts(Admission::Usage);
+    assert_eq!(spread, [2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
+    assert_eq!(overload, 0.0);
+    let (herded, overload) = hosts(Admission::UsageLagged);
+    assert_eq!(herded, [10, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(overload, 1.0);
+}
+
+/// Once measured, a VM counts by its usage, not its request: a server whose
+/// residents use little takes more than its capacity in requests.
+#[test]
+fn measured_vms_count_by_usage() {
+    let mut vms: Vec<Vm> = (0..4).map(|_| vm(0, 6, 2.0, 0.25, Priority::OnDemand)).collect();
+    vms.push(vm(2, 3, 2.0, 0.25, Priority::OnDemand));
+    let w = Workload::new(300, vms, Default::default()).unwrap();
+    let fleet = FleetSpec::Homogeneous {
+        capacity: Resources::new(4.0, 64.0),
+    }
+    .build(3);
+    let m = run(
+        &w,
+        &fleet,
+        &SimConfig::default(),
+        &mut Decider::Online(Box::new(FirstAdmissible)),
+    )
+    .unwrap();
+    // Step 0: two 2-core requests fill server 0, two go to server 1. At step
+    // 2 server 0 is measured at 0.5 cores, so it admits the fifth VM.
+    let hosts: Vec<u32> = m.assignment.iter().map(|s| s.unwrap().0).collect();
+    assert_eq!(hosts, [0, 0, 1, 1, 0]);
 }

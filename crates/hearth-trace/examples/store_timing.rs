@@ -22,6 +22,8 @@ fn workload() -> Workload {
         .map(|i| {
             let arrival = (i / 4) as u32;
             Vm {
+                tenant: None,
+                vm_type: None,
                 id: VmId(0),
                 arrival: Step(arrival),
                 departure: Step(arrival + STEPS),

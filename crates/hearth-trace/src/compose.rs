@@ -3,21 +3,33 @@
 //! usage trace gives what they use, step by step. No public trace has both
 //! (DESIGN.md, "The workload"), so hearth composes them, seeded and recorded.
 //!
-//! Arrivals are replayed time-scaled: the arrival trace's observation window
-//! is stretched or squeezed onto the requested span, lifetimes by the same
-//! factor, so the shape of the arrival pattern and the ratio of lifetime to
-//! inter-arrival time are kept. When more VMs are asked for than the trace
-//! holds, whole copies of it are overlaid, each circularly shifted in time by
-//! a seeded offset (the first copy unshifted), and the last copy is thinned
-//! uniformly at random; thinning keeps the pattern's shape.
+//! Arrivals are replayed in one of two ways ([`TimeMode`]):
+//!
+//! - **Real time**, for traces with real lifetimes (Azure's packing trace): a
+//!   window of the trace (`start_day`, `days`) is replayed as it happened.
+//!   VMs already running at the window's start arrive at its first step with
+//!   the rest of their life; lives running past its end are clipped there.
+//! - **Time-scaled**, for sparse traces (openb): the arrival trace's
+//!   observation window is stretched or squeezed onto the requested span,
+//!   lifetimes by the same factor, so the shape of the arrival pattern and the
+//!   ratio of lifetime to inter-arrival time are kept. When more VMs are asked
+//!   for than the trace holds, whole copies of it are overlaid, each circularly
+//!   shifted in time by a seeded offset (the first copy unshifted), and the
+//!   last copy is thinned uniformly at random; thinning keeps the pattern's shape.
+//!
+//! Usage can be tied to identity ([`UsageKey`]): VMs that share a tenant (or a
+//! tenant and VM type) draw their usage from the same source VM, each at its
+//! own seeded offset, as Resource Central (SOSP'17) found a tenant's VMs to
+//! behave alike. A VM living longer than its source series wraps around it.
 
 use crate::error::{Result, TraceError};
-use crate::units::{Resources, Step};
+use crate::units::{Resources, Step, TenantId, VmTypeId};
 use crate::workload::{Priority, ProvenanceStep, Usage, Vm, Workload};
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Where the composed VMs' requested sizes come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,12 +51,50 @@ impl SizeSource {
     }
 }
 
+/// How arrivals are replayed in time (see the module docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum TimeMode {
+    /// As they happened, from `start_day` (days after the trace's
+    /// observation start) for `ComposeOptions::days` (default: to the end).
+    Real { start_day: f64 },
+    /// Stretched or squeezed onto `ComposeOptions::days`, with
+    /// `ComposeOptions::vms` VMs.
+    #[default]
+    Scaled,
+}
+
+/// Which VMs share a usage source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UsageKey {
+    /// Every VM draws its own source VM.
+    Vm,
+    /// VMs of one tenant share a source VM (VMs without a tenant draw their own).
+    #[default]
+    Tenant,
+    /// VMs of one tenant and one VM type share a source VM.
+    TenantType,
+}
+
+impl UsageKey {
+    pub fn name(self) -> &'static str {
+        match self {
+            UsageKey::Vm => "vm",
+            UsageKey::Tenant => "tenant",
+            UsageKey::TenantType => "tenant-type",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ComposeOptions {
-    /// VMs to compose; default: as many as the arrival trace holds (within bounds).
+    pub time: TimeMode,
+    /// VMs to compose (time-scaled only); default: as many as the arrival
+    /// trace holds (within bounds).
     pub vms: Option<usize>,
-    /// Span over which they arrive, in days; default: the arrival trace's own.
+    /// Span in days: of the window replayed (real time; default to the
+    /// trace's end) or over which VMs arrive (time-scaled; default the trace's own).
     pub days: Option<f64>,
+    pub usage_by: UsageKey,
     pub sizes: SizeSource,
     /// VMs whose request exceeds these bounds are left out of the pool they come from.
     pub max_vm_cores: Option<f32>,
@@ -59,6 +109,11 @@ struct Arrival {
     life: f64,
     request: Resources,
     priority: Priority,
+    tenant: Option<TenantId>,
+    vm_type: Option<VmTypeId>,
+    /// Which overlaid copy of the trace it comes from (0 in real time):
+    /// copies are other tenants' VMs as far as usage keys go.
+    copy: u32,
 }
 
 /// A usage VM's series as fractions of its own request.
@@ -69,6 +124,9 @@ struct UsageShape {
 }
 
 /// Composes a workload from an arrival trace and a usage trace.
+///
+/// Errors: no VM of either trace within the size bounds, a non-positive
+/// `days` or `vms`, or a real-time window outside the trace.
 pub fn compose(arrivals: &Workload, usage: &Workload, opts: &ComposeOptions) -> Result<Workload> {
     let bounds = Bounds::from(opts);
     let (pool, arrivals_left_out) = arrival_pool(arrivals, opts.sizes, &bounds);
@@ -85,48 +143,118 @@ pub fn compose(arrivals: &Workload, usage: &Workload, opts: &ComposeOptions) -> 
             bounds.describe()
         )));
     }
-    let source_span = source_span_seconds(arrivals);
-    let target_span = match opts.days {
-        Some(d) if !(d.is_finite() && d > 0.0) => {
-            return Err(TraceError::Invalid(format!(
-                "--days must be a positive number, got {d}"
-            )))
-        }
-        Some(d) => d * 86_400.0,
-        None => source_span,
-    };
-    let n = opts.vms.unwrap_or(pool.len());
-    if n == 0 {
-        return Err(TraceError::Invalid("--vms must be at least 1".into()));
+    if let Some(d) = opts.days.filter(|d| !(d.is_finite() && *d > 0.0)) {
+        return Err(TraceError::Invalid(format!(
+            "--days must be a positive number, got {d}"
+        )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let replay = replay(&pool, n, source_span, &mut rng);
-    let plan = Plan {
-        scale: target_span / source_span,
-        step_seconds: usage.step_seconds,
-        end: Step(((target_span / usage.step_seconds as f64).ceil() as u32).max(1)),
-        sizes: opts.sizes,
+    let (timed, plan, step) = match opts.time {
+        TimeMode::Scaled => scaled(arrivals, &pool, usage.step_seconds, opts, &mut rng)?,
+        TimeMode::Real { start_day } => real_time(&pool, usage.step_seconds, start_day, opts)?,
     };
-    let (vms, clipped) = build_vms(&replay.arrivals, &shapes, &plan, &mut rng);
-    let step = ProvenanceStep::new("compose")
+    let built = build_vms(&timed, &shapes, &plan, opts.usage_by, &mut rng);
+    let step = step
         .with("seed", opts.seed)
-        .with("vms", n)
-        .with("span_days", target_span / 86_400.0)
-        .with("time_scale", plan.scale)
-        .with("copies", replay.copies)
-        .with("copy_shifts_seconds", json!(replay.shifts))
+        .with("vms", built.vms.len())
         .with("sizes", opts.sizes.name())
+        .with("usage_by", opts.usage_by.name())
+        .with("usage_sources_shared_by_key", built.keyed)
+        .with("vms_without_usage_key", built.unkeyed)
+        .with("usage_series_wrapped", built.wrapped)
         .with("max_vm_cores", json!(opts.max_vm_cores))
         .with("max_vm_memory_gib", json!(opts.max_vm_memory_gib))
         .with("arrival_vms_left_out_by_bounds", arrivals_left_out)
         .with("usage_vms_left_out_by_bounds", usage_left_out)
-        .with("lifetimes_clipped_at_span_end", clipped)
+        .with("lifetimes_clipped_at_span_end", built.clipped)
         .with("arrivals", json!(arrivals.provenance))
         .with("usage", json!(usage.provenance));
-    let mut w = Workload::new(usage.step_seconds, vms, Default::default())?;
+    let mut w = Workload::new(usage.step_seconds, built.vms, Default::default())?;
     w.observed_from = Step(0);
     w.record(step);
     Ok(w)
+}
+
+/// Time-scaled replay: `vms` arrivals (overlaid copies) over `days`.
+fn scaled(
+    arrivals: &Workload,
+    pool: &[Arrival],
+    step_seconds: u32,
+    opts: &ComposeOptions,
+    rng: &mut ChaCha8Rng,
+) -> Result<(Vec<Arrival>, Plan, ProvenanceStep)> {
+    let source_span = source_span_seconds(arrivals);
+    let target_span = opts.days.map_or(source_span, |d| d * 86_400.0);
+    let n = opts.vms.unwrap_or(pool.len());
+    if n == 0 {
+        return Err(TraceError::Invalid("--vms must be at least 1".into()));
+    }
+    let replay = replay(pool, n, source_span, rng);
+    let plan = Plan {
+        scale: target_span / source_span,
+        step_seconds,
+        end: Step(((target_span / step_seconds as f64).ceil() as u32).max(1)),
+        sizes: opts.sizes,
+    };
+    let step = ProvenanceStep::new("compose")
+        .with("time", "scaled")
+        .with("span_days", target_span / 86_400.0)
+        .with("time_scale", plan.scale)
+        .with("copies", replay.copies)
+        .with("copy_shifts_seconds", json!(replay.shifts));
+    Ok((replay.arrivals, plan, step))
+}
+
+/// Real-time replay of the window `start_day .. start_day + days`.
+fn real_time(
+    pool: &[Arrival],
+    step_seconds: u32,
+    start_day: f64,
+    opts: &ComposeOptions,
+) -> Result<(Vec<Arrival>, Plan, ProvenanceStep)> {
+    let trace_end = pool.iter().map(|a| a.at + a.life).fold(0.0, f64::max);
+    let start = start_day * 86_400.0;
+    if !(start_day.is_finite() && start_day >= 0.0 && start < trace_end) {
+        return Err(TraceError::Invalid(format!(
+            "--start-day {start_day} is outside the arrival trace, which spans {:.2} days",
+            trace_end / 86_400.0
+        )));
+    }
+    let span = opts.days.map_or(trace_end - start, |d| d * 86_400.0);
+    let end = start + span;
+    let mut already_running = 0usize;
+    let timed: Vec<Arrival> = pool
+        .iter()
+        .filter(|a| a.at < end && a.at + a.life > start)
+        .map(|a| {
+            let mut a = *a;
+            if a.at < start {
+                already_running += 1;
+                a.life -= start - a.at;
+                a.at = start;
+            }
+            a.at -= start;
+            a
+        })
+        .collect();
+    if timed.is_empty() {
+        return Err(TraceError::Invalid(format!(
+            "no VM of the arrival trace runs between day {start_day} and day {}",
+            end / 86_400.0
+        )));
+    }
+    let plan = Plan {
+        scale: 1.0,
+        step_seconds,
+        end: Step(((span / step_seconds as f64).ceil() as u32).max(1)),
+        sizes: opts.sizes,
+    };
+    let step = ProvenanceStep::new("compose")
+        .with("time", "real")
+        .with("start_day", start_day)
+        .with("span_days", span / 86_400.0)
+        .with("vms_running_at_window_start", already_running);
+    Ok((timed, plan, step))
 }
 
 struct Bounds {
@@ -173,6 +301,9 @@ fn arrival_pool(w: &Workload, sizes: SizeSource, bounds: &Bounds) -> (Vec<Arriva
             life: (vm.departure.0 - arrival) as f64 * step,
             request: vm.request,
             priority: vm.priority,
+            tenant: vm.tenant,
+            vm_type: vm.vm_type,
+            copy: 0,
         });
     }
     (pool, left_out)
@@ -228,6 +359,7 @@ fn replay(pool: &[Arrival], n: usize, span: f64, rng: &mut ChaCha8Rng) -> Replay
         for i in picked {
             let mut a = pool[i];
             a.at = (a.at + shift) % span;
+            a.copy = copy as u32;
             arrivals.push(a);
         }
     }
@@ -245,34 +377,71 @@ struct Plan {
     sizes: SizeSource,
 }
 
-/// Turns replayed arrivals into VMs with usage; returns them and how many
-/// lifetimes were clipped at the end of the span.
-fn build_vms(arrivals: &[Arrival], shapes: &[UsageShape], plan: &Plan, rng: &mut ChaCha8Rng) -> (Vec<Vm>, usize) {
+struct Built {
+    vms: Vec<Vm>,
+    clipped: usize,
+    wrapped: usize,
+    /// Distinct usage keys, each of which drew one source VM.
+    keyed: usize,
+    /// VMs that drew their own source for lack of the key (no tenant).
+    unkeyed: usize,
+}
+
+/// The usage key of an arrival under `by`, or `None` (draw alone).
+fn usage_key(a: &Arrival, by: UsageKey) -> Option<(u32, TenantId, Option<VmTypeId>)> {
+    match by {
+        UsageKey::Vm => None,
+        UsageKey::Tenant => a.tenant.map(|t| (a.copy, t, None)),
+        UsageKey::TenantType => a.tenant.map(|t| (a.copy, t, a.vm_type)),
+    }
+}
+
+/// Turns replayed arrivals into VMs with usage. Source VMs are drawn in
+/// arrival order, once per key, so a workload without keys draws exactly as
+/// `UsageKey::Vm` does.
+fn build_vms(arrivals: &[Arrival], shapes: &[UsageShape], plan: &Plan, by: UsageKey, rng: &mut ChaCha8Rng) -> Built {
     let step = plan.step_seconds as f64;
-    let mut clipped = 0;
-    let mut vms = Vec::with_capacity(arrivals.len());
+    let mut sources: HashMap<(u32, TenantId, Option<VmTypeId>), usize> = HashMap::new();
+    let mut out = Built {
+        vms: Vec::with_capacity(arrivals.len()),
+        clipped: 0,
+        wrapped: 0,
+        keyed: 0,
+        unkeyed: 0,
+    };
     for (i, a) in arrivals.iter().enumerate() {
         let at = a.at * plan.scale;
         let arrival = ((at / step).floor() as u32).min(plan.end.0 - 1);
         let natural = ((at + a.life * plan.scale) / step).ceil() as u32;
         let departure = natural.min(plan.end.0).max(arrival + 1);
-        clipped += usize::from(natural > plan.end.0);
-        let shape = &shapes[rng.random_range(0..shapes.len())];
+        out.clipped += usize::from(natural > plan.end.0);
+        let source = match usage_key(a, by) {
+            Some(key) => *sources.entry(key).or_insert_with(|| rng.random_range(0..shapes.len())),
+            None => {
+                out.unkeyed += usize::from(by != UsageKey::Vm);
+                rng.random_range(0..shapes.len())
+            }
+        };
+        let shape = &shapes[source];
         let request = match plan.sizes {
             SizeSource::Usage => shape.request,
             SizeSource::Arrivals => a.request,
         };
+        out.wrapped += usize::from((departure - arrival) as usize > shape.cpu.len());
         let usage = usage_from(shape, request, departure - arrival, rng);
-        vms.push(Vm {
+        out.vms.push(Vm {
             id: crate::units::VmId(i as u32),
             arrival: Step(arrival),
             departure: Step(departure),
             request,
             priority: a.priority,
+            tenant: a.tenant,
+            vm_type: a.vm_type,
             usage,
         });
     }
-    (vms, clipped)
+    out.keyed = sources.len();
+    out
 }
 
 /// A `life`-step window of the shape at a seeded offset, scaled to `request`.
@@ -323,6 +492,7 @@ pub fn stagger(usage: &Workload, opts: &StaggerOptions) -> Result<Workload> {
         max_vm_cores: opts.max_vm_cores,
         max_vm_memory_gib: opts.max_vm_memory_gib,
         seed: opts.seed,
+        ..Default::default()
     };
     let mut w = compose(&arrivals, usage, &compose_opts)?;
     if let Some(step) = w.provenance.steps.last_mut() {
@@ -345,6 +515,8 @@ fn poisson_arrivals(opts: &StaggerOptions, step_seconds: u32, rng: &mut ChaCha8R
                 Priority::OnDemand
             };
             Vm {
+                tenant: None,
+                vm_type: None,
                 id: crate::units::VmId(i as u32),
                 arrival: Step(arrival),
                 departure: Step(arrival.saturating_add(life)),

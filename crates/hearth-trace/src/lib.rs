@@ -13,12 +13,12 @@ pub mod store;
 pub mod units;
 pub mod workload;
 
-pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions};
+pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions, TimeMode, UsageKey};
 pub use error::{Result, TraceError};
 pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use info::{summarize, Summary};
 pub use source::{OnBadRow, ReadReport, Source};
 pub use split::{split_by_time, split_by_vm};
 pub use store::{read_workload, write_workload};
-pub use units::{Cores, Gib, Resources, Step, VmId};
+pub use units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};

@@ -1,9 +1,9 @@
 //! The canonical workload on disk: one Parquet file.
 //!
-//! # Format (schema version 1)
+//! # Format (schema version 2)
 //!
 //! One row per VM, in the workload's order (sorted by arrival step, ids
-//! `0..n`). All columns are required (non-nullable):
+//! `0..n`). All columns but `tenant` and `vm_type` are required (non-nullable):
 //!
 //! | column               | type            | meaning                                                    |
 //! | -------------------- | --------------- | ---------------------------------------------------------- |
@@ -13,6 +13,8 @@
 //! | `cpu_request_cores`  | `Float32`       | requested CPU, cores                                       |
 //! | `memory_request_gib` | `Float32`       | requested memory, GiB                                      |
 //! | `priority`           | `Utf8`          | `"on-demand"` or `"spot"`                                  |
+//! | `tenant`             | `UInt32`, nullable | the VM's tenant ([`crate::TenantId`]); null where the trace has none |
+//! | `vm_type`            | `UInt32`, nullable | the VM's type ([`crate::VmTypeId`]); null where the trace has none |
 //! | `cpu_usage_cores`    | `List<Float32>` | CPU cores used at each step of the VM's life (index 0 = arrival step) |
 //! | `memory_usage_gib`   | `List<Float32>` | memory GiB used at each step of the VM's life              |
 //!
@@ -23,7 +25,7 @@
 //!
 //! | key                       | value                                                       |
 //! | ------------------------- | ----------------------------------------------------------- |
-//! | `hearth.schema_version`   | `"1"`                                                       |
+//! | `hearth.schema_version`   | `"2"` (version 1, which had no `tenant` and `vm_type` columns, is still read) |
 //! | `hearth.step_seconds`     | length of one step in seconds, a positive integer           |
 //! | `hearth.observed_from_step` | first step of the observation window ([`Workload::observed_from`]) |
 //! | `hearth.provenance`       | the [`Provenance`](crate::Provenance) as JSON: a list of steps, each an object with `action` and its details |
@@ -39,7 +41,7 @@
 //! leaves the target as it was.
 
 use crate::error::{Result, TraceError};
-use crate::units::{Cores, Gib, Resources, Step, VmId};
+use crate::units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
 use crate::workload::{Priority, Provenance, Usage, Vm, Workload};
 use arrow_array::builder::{Float32Builder, ListBuilder, StringBuilder, UInt32Builder};
 use arrow_array::cast::AsArray;
@@ -58,9 +60,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 /// The schema versions this code reads.
-pub const SUPPORTED_SCHEMA_VERSIONS: &[&str] = &["1"];
+pub const SUPPORTED_SCHEMA_VERSIONS: &[&str] = &["1", "2"];
 
 pub const KEY_SCHEMA_VERSION: &str = "hearth.schema_version";
 pub const KEY_STEP_SECONDS: &str = "hearth.step_seconds";
@@ -76,6 +78,8 @@ const COL_DEPARTURE: &str = "departure_step";
 const COL_CPU_REQUEST: &str = "cpu_request_cores";
 const COL_MEMORY_REQUEST: &str = "memory_request_gib";
 const COL_PRIORITY: &str = "priority";
+const COL_TENANT: &str = "tenant";
+const COL_VM_TYPE: &str = "vm_type";
 const COL_CPU_USAGE: &str = "cpu_usage_cores";
 const COL_MEMORY_USAGE: &str = "memory_usage_gib";
 
@@ -104,6 +108,8 @@ pub fn schema() -> SchemaRef {
         Field::new(COL_CPU_REQUEST, DataType::Float32, false),
         Field::new(COL_MEMORY_REQUEST, DataType::Float32, false),
         Field::new(COL_PRIORITY, DataType::Utf8, false),
+        Field::new(COL_TENANT, DataType::UInt32, true),
+        Field::new(COL_VM_TYPE, DataType::UInt32, true),
         Field::new(COL_CPU_USAGE, list.clone(), false),
         Field::new(COL_MEMORY_USAGE, list, false),
     ]))
@@ -209,6 +215,8 @@ fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, 
     let mut cpu_req = Float32Builder::with_capacity(n);
     let mut mem_req = Float32Builder::with_capacity(n);
     let mut priority = StringBuilder::with_capacity(n, n * 9);
+    let mut tenant = UInt32Builder::with_capacity(n);
+    let mut vm_type = UInt32Builder::with_capacity(n);
     let mut cpu_use = ListBuilder::with_capacity(Float32Builder::with_capacity(steps), n).with_field(item_field());
     let mut mem_use = ListBuilder::with_capacity(Float32Builder::with_capacity(steps), n).with_field(item_field());
     for vm in vms {
@@ -218,6 +226,8 @@ fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, 
         cpu_req.append_value(vm.request.cpu.0);
         mem_req.append_value(vm.request.memory.0);
         priority.append_value(vm.priority.as_str());
+        tenant.append_option(vm.tenant.map(|t| t.0));
+        vm_type.append_option(vm.vm_type.map(|t| t.0));
         cpu_use.values().append_slice(&vm.usage.cpu);
         cpu_use.append(true);
         mem_use.values().append_slice(&vm.usage.memory);
@@ -230,6 +240,8 @@ fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, 
         Arc::new(cpu_req.finish()),
         Arc::new(mem_req.finish()),
         Arc::new(priority.finish()),
+        Arc::new(tenant.finish()),
+        Arc::new(vm_type.finish()),
         Arc::new(cpu_use.finish()),
         Arc::new(mem_use.finish()),
     ];
@@ -331,6 +343,18 @@ fn read_from(file: File, name: &str) -> Result<Workload> {
             .ok_or_else(|| TraceError::file(name, format!("not a hearth workload: column `{col}` is missing")))?;
         check_type(col, field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
         roots.push(i);
+    }
+    // Optional columns (absent in version 1 files).
+    for col in [COL_TENANT, COL_VM_TYPE] {
+        if let Some((i, field)) = arrow_schema.column_with_name(col) {
+            if field.data_type() != &DataType::UInt32 {
+                return Err(TraceError::file(
+                    name,
+                    format!("column `{col}` has type {}, expected UInt32", field.data_type()),
+                ));
+            }
+            roots.push(i);
+        }
     }
     let total_rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
@@ -472,12 +496,25 @@ fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::res
             prio_array.data_type()
         ));
     };
+    let optional_u32 = |col: &str| -> std::result::Result<Option<_>, String> {
+        match batch.column_by_name(col) {
+            None => Ok(None),
+            Some(a) => a
+                .as_primitive_opt::<UInt32Type>()
+                .map(Some)
+                .ok_or_else(|| format!("column `{col}` has type {}, expected UInt32", a.data_type())),
+        }
+    };
+    let tenant = optional_u32(COL_TENANT)?;
+    let vm_type = optional_u32(COL_VM_TYPE)?;
     let (cpu_off, cpu_vals) = usage_lists(column(batch, COL_CPU_USAGE)?, COL_CPU_USAGE, base)?;
     let (mem_off, mem_vals) = usage_lists(column(batch, COL_MEMORY_USAGE)?, COL_MEMORY_USAGE, base)?;
 
     out.reserve(batch.num_rows());
     for i in 0..batch.num_rows() {
         out.push(Vm {
+            tenant: tenant.and_then(|a| a.is_valid(i).then(|| TenantId(a.value(i)))),
+            vm_type: vm_type.and_then(|a| a.is_valid(i).then(|| VmTypeId(a.value(i)))),
             id: VmId(id.value(i)),
             arrival: Step(arrival.value(i)),
             departure: Step(departure.value(i)),

@@ -18,6 +18,16 @@ impl Step {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct VmId(pub u32);
 
+/// Identity of a tenant (Azure subscription, Alibaba user) inside one
+/// workload: dense numbers given in order of first appearance in the trace.
+/// VMs of one tenant tend to behave alike (Resource Central, SOSP'17).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TenantId(pub u32);
+
+/// A VM type (flavour or trace-defined type id) inside one workload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VmTypeId(pub u32);
+
 /// CPU in cores (fractional: 0.5 is half a core).
 #[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize)]
 pub struct Cores(pub f32);

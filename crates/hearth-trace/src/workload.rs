@@ -2,7 +2,7 @@
 //! a usage series, plus the provenance that says how it was made.
 
 use crate::error::{Result, TraceError};
-use crate::units::{Cores, Gib, Resources, Step, VmId};
+use crate::units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -51,6 +51,10 @@ pub struct Vm {
     pub departure: Step,
     pub request: Resources,
     pub priority: Priority,
+    /// The tenant that requested the VM, where the trace records one.
+    pub tenant: Option<TenantId>,
+    /// The VM's type or flavour, where the trace records one.
+    pub vm_type: Option<VmTypeId>,
     pub usage: Usage,
 }
 

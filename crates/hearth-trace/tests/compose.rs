@@ -31,6 +31,7 @@ fn default_opts(seed: u64) -> ComposeOptions {
         max_vm_cores: Some(8.0),
         max_vm_memory_gib: Some(32.0),
         seed,
+        ..Default::default()
     }
 }
 

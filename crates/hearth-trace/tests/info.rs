@@ -6,6 +6,8 @@ use hearth_trace::{summarize, Priority, Provenance, ProvenanceStep, Resources, S
 fn vm(arrival: u32, cpu_req: f32, mem_req: f32, priority: Priority, cpu: Vec<f32>) -> Vm {
     let memory = vec![1.0; cpu.len()];
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(arrival),
         departure: Step(arrival + cpu.len() as u32),

@@ -54,6 +54,8 @@ impl Drop for TempDir {
 
 fn vm(arrival: u32, cpu_req: f32, mem_req: f32, priority: Priority, cpu: Vec<f32>, memory: Vec<f32>) -> Vm {
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(arrival),
         departure: Step(arrival + cpu.len() as u32),
@@ -360,10 +362,10 @@ fn bad_metadata_values_are_named() {
             .map(|(k, v)| if k == key { (k, value) } else { (k, v) })
             .collect::<Vec<_>>()
     };
-    write_raw(&path, three_vms(|_| {}), with(KEY_SCHEMA_VERSION, "2"));
+    write_raw(&path, three_vms(|_| {}), with(KEY_SCHEMA_VERSION, "3"));
     let e = err_text(&path);
     assert!(
-        e.contains("unsupported") && e.contains("\"2\"") && e.contains("version 1"),
+        e.contains("unsupported") && e.contains("\"3\"") && e.contains("versions 1, 2"),
         "{e}"
     );
 
@@ -611,4 +613,18 @@ proptest! {
         let back = read_workload(&path).unwrap();
         assert_identical(&w, &back);
     }
+}
+
+#[test]
+fn tenants_and_vm_types_round_trip_with_nulls() {
+    let dir = TempDir::new("tenants");
+    let path = dir.path("w.parquet");
+    let mut w = sample();
+    w.vms[0].tenant = Some(hearth_trace::TenantId(7));
+    w.vms[0].vm_type = Some(hearth_trace::VmTypeId(3));
+    w.vms[1].tenant = Some(hearth_trace::TenantId(0));
+    write_workload(&path, &w).unwrap();
+    let back = read_workload(&path).unwrap();
+    assert_eq!(back, w);
+    assert!(back.vms.iter().any(|vm| vm.tenant.is_none()), "nulls stay null");
 }

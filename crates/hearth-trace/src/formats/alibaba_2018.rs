@@ -284,6 +284,8 @@ fn to_vm(i: usize, c: Container, step_s: u32, counts: &mut Counts) -> Vm {
     let life = (departure - arrival) as usize;
     let (cpu, memory) = fill_series(&c.sums, life, counts);
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(i as u32),
         arrival: Step(arrival),
         departure: Step(departure),

@@ -245,6 +245,8 @@ impl Pods {
         self.spot += u64::from(pod.priority == Priority::Spot);
         let n = lifetime as usize;
         self.vms.push(Vm {
+            tenant: None,
+            vm_type: None,
             id: VmId(0),
             arrival: Step(pod.arrival),
             departure: Step(pod.departure),

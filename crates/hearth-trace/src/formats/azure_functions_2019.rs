@@ -124,6 +124,8 @@ fn microvm(start_us: u64, period: Period, step_seconds: u32, memory_gib: f32, in
     let peak = cpu.iter().copied().fold(0.0f32, f32::max);
     let memory = vec![memory_gib; cpu.len()];
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(u32::try_from(index).unwrap_or(u32::MAX)),
         arrival: Step(arrival),
         departure: Step(departure),

@@ -252,6 +252,8 @@ fn finish_vm(index: usize, mut rec: VmRec, counts: &mut Counts) -> Vm {
     }
     let life = rec.cpu.len();
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(index as u32),
         arrival: Step(rec.arrival),
         departure: Step(rec.departure),

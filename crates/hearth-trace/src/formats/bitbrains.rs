@@ -156,6 +156,8 @@ fn vm_of(s: Series, epoch: f64) -> Result<Vm> {
         return Err(TraceError::file(&s.name, reason));
     };
     Ok(Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(arrival),
         departure: Step(departure),

@@ -478,6 +478,8 @@ fn to_vm(i: usize, mut r: Run, counts: &mut Counts) -> Vm {
         }
     }
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(i as u32),
         arrival: Step(r.arrival),
         departure: Step(r.departure),

@@ -207,6 +207,8 @@ fn finish(state: State, report: ReadReport, opts: &ImportOptions) -> Result<Impo
 fn constant_vm(i: usize, arrival: u32, departure: u32, request: Resources, priority: Priority) -> Vm {
     let life = departure.saturating_sub(arrival) as usize;
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(i as u32),
         arrival: Step(arrival),
         departure: Step(departure),

@@ -81,6 +81,8 @@ fn vm_of(percent: Vec<f32>, cores: f32, opts: &ImportOptions) -> Vm {
     let cpu: Vec<f32> = percent.iter().map(|p| p / 100.0 * cores).collect();
     let memory = vec![0.0; cpu.len()];
     Vm {
+        tenant: None,
+        vm_type: None,
         id: VmId(0),
         arrival: Step(0),
         // `read_day` bounds the number of lines to fit a step index.
