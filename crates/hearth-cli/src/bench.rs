@@ -151,7 +151,7 @@ fn sim(a: SimArgs) -> Result<()> {
         bail!("--vms must be at least 1");
     }
     let t0 = Instant::now();
-    let mut d = DefaultWorkload::new(SampleUsage::Bitbrains, a.seed);
+    let mut d = DefaultWorkload::openb(SampleUsage::Bitbrains, a.seed);
     d.vms = a.vms;
     d.days = a.days;
     let w = match a.mean_lifetime_hours {
@@ -253,7 +253,7 @@ impl Policy for Timed {
 
 fn decision(a: DecisionArgs) -> Result<()> {
     let model = FirePlaceModel::load(&a.model)?;
-    let mut d = DefaultWorkload::new(a.sample_usage, a.seed);
+    let mut d = DefaultWorkload::openb(a.sample_usage, a.seed);
     d.vms = a.vms;
     let w = d.build()?;
     let spec = FleetSpec::Homogeneous {

@@ -3,10 +3,10 @@
 use crate::fleet_args::FleetArgs;
 use crate::output::{progress, write_csv, write_json};
 use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, SampleUsage};
+use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use hearth_sim::{servers_needed, Admission, FleetSpec, Sizing, SizingOptions};
+use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Sizing, SizingOptions};
 use hearth_trace::{read_workload, summarize, Workload};
 use serde::Serialize;
 use serde_json::json;
@@ -19,6 +19,11 @@ pub struct CompareArgs {
     /// Workload file (from `hearth trace import|compose|stagger`); default: composed from the shipped samples.
     #[arg(long)]
     pub workload: Option<PathBuf>,
+    /// Arrival trace of the default workload: the Azure zone sample in real time (2 days), or
+    /// openb time-scaled to 20,000 VMs in a day (hearth's first default; it ran on
+    /// `--server-cores 16 --server-memory-gib 64`).
+    #[arg(long, value_enum, default_value_t = SampleArrivals::Azure)]
+    pub sample: SampleArrivals,
     /// Usage trace of the default workload.
     #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
     pub sample_usage: SampleUsage,
@@ -106,8 +111,9 @@ pub fn run(args: CompareArgs) -> Result<()> {
     };
     let sizings = size_all(&args.fleet, &workload, &spec, &jobs, &opts, &ctx)?;
     let results = collect(&jobs, sizings, args.seeds as usize);
-    print_table(&results, args.overload_limit);
-    write_outputs(&args, &workload, &source, &spec, &results)
+    let bound = fluid_lower_bound(&workload, &spec, args.fleet.overload_threshold);
+    print_table(&results, Some(&bound), args.overload_limit);
+    write_outputs(&args, &workload, &source, &spec, &results, &bound)
 }
 
 fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
@@ -117,7 +123,7 @@ fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
             Ok((w, path.display().to_string()))
         }
         None => {
-            let d = DefaultWorkload::new(args.sample_usage, args.seed);
+            let d = DefaultWorkload::of(args.sample, args.sample_usage, args.seed);
             Ok((d.build()?, d.describe()))
         }
     }
@@ -241,7 +247,8 @@ fn spread(r: &PolicyResult) -> String {
     }
 }
 
-pub fn print_table(results: &[PolicyResult], limit: f64) {
+/// Prints the results, with the fluid lower bound as a last row when given.
+pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: f64) {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_header(vec![
@@ -268,11 +275,22 @@ pub fn print_table(results: &[PolicyResult], limit: f64) {
             format!("{:.0}", r.decisions_per_second),
         ]);
     }
+    if let Some(b) = bound {
+        let mut row = vec!["fluid lower bound".to_string(), "-".into(), b.servers.to_string()];
+        row.extend(std::iter::repeat_n("-".to_string(), 6));
+        t.add_row(row);
+    }
     println!("{t}");
     println!(
         "servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes",
         limit * 100.0
     );
+    if let Some(b) = bound {
+        println!(
+            "fluid lower bound: peak total usage {:.0} cores (step {}) and {:.0} GiB (step {}) need {} and {} servers; no policy can do better",
+            b.peak_cpu_cores, b.peak_cpu_step.0, b.peak_memory_gib, b.peak_memory_step.0, b.cpu_servers, b.memory_servers
+        );
+    }
     for r in results.iter().filter(|r| r.servers_needed.is_none()) {
         println!(
             "  {} ({}): no fleet size meets the limit: {}",
@@ -289,6 +307,7 @@ fn write_outputs(
     source: &str,
     spec: &FleetSpec,
     results: &[PolicyResult],
+    bound: &LowerBound,
 ) -> Result<()> {
     if let Some(path) = &args.json {
         let s = summarize(w);
@@ -308,6 +327,7 @@ fn write_outputs(
             "seed": args.seed,
             "seeds": args.seeds,
             "results": results,
+            "lower_bound": bound,
         });
         write_json(path, &doc)?;
         eprintln!("wrote {}", path.display());

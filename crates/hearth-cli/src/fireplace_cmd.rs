@@ -5,7 +5,7 @@ use crate::compare::{collect, jobs, size_all, PolicyResult};
 use crate::fleet_args::FleetArgs;
 use crate::output::write_json;
 use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, Part, SampleUsage};
+use crate::samples::{DefaultWorkload, Part, SampleArrivals, SampleUsage};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_place::fireplace::{train, Arena, Family, TrainSettings};
@@ -41,18 +41,26 @@ pub enum ObjectiveArg {
 /// The default workloads composed from the shipped samples.
 #[derive(Args, Debug)]
 pub struct SampleArgs {
+    /// Arrival trace of the default workloads: the Azure zone sample in real time, or openb
+    /// time-scaled (then --vms VMs per workload).
+    #[arg(long, value_enum, default_value_t = SampleArrivals::Azure)]
+    pub sample: SampleArrivals,
     /// Usage trace of the default workloads.
     #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
     pub sample_usage: SampleUsage,
-    /// VMs of each default workload.
+    /// VMs of each default openb workload.
     #[arg(long, default_value_t = 20_000)]
     pub vms: usize,
+    /// Which VMs share a usage source (see `hearth trace compose --help`).
+    #[arg(long, value_enum, default_value_t = crate::trace_cmd::UsageByArg::Tenant)]
+    pub usage_by: crate::trace_cmd::UsageByArg,
 }
 
 impl SampleArgs {
     fn workload(&self, seed: u64) -> DefaultWorkload {
-        let mut d = DefaultWorkload::new(self.sample_usage, seed);
+        let mut d = DefaultWorkload::of(self.sample, self.sample_usage, seed);
         d.vms = self.vms;
+        d.usage_by = self.usage_by.into();
         d
     }
 }
@@ -99,12 +107,13 @@ pub struct EvalArgs {
     pub workload: Option<PathBuf>,
     #[command(flatten)]
     pub sample: SampleArgs,
-    /// Largest VM of the default test workload, cores (larger VMs are left out of the pools).
-    #[arg(long, default_value_t = 8.0)]
-    pub max_vm_cores: f32,
-    /// Largest VM of the default test workload, GiB.
-    #[arg(long, default_value_t = 32.0)]
-    pub max_vm_memory_gib: f32,
+    /// Largest VM of the default test workload, cores (larger VMs are left out of the pools;
+    /// default 8).
+    #[arg(long)]
+    pub max_vm_cores: Option<f32>,
+    /// Largest VM of the default test workload, GiB (default 64 for Azure, 32 for openb).
+    #[arg(long)]
+    pub max_vm_memory_gib: Option<f32>,
     #[arg(long, value_delimiter = ',', default_value = "0.005,0.01,0.02")]
     pub limits: Vec<f64>,
     #[arg(long, default_value_t = 0)]
@@ -150,7 +159,7 @@ fn train_workloads(a: &TrainArgs) -> Result<(Workload, Workload, String)> {
             d.seed = a.seed + 1;
             let v = d.build_part(Part::Validation)?;
             d.seed = a.seed;
-            Ok((t, v, format!("{} ({})", d.describe(), Part::Train.describe())))
+            Ok((t, v, format!("{} ({})", d.describe(), Part::Train.describe(d.arrivals))))
         }
     }
 }
@@ -271,10 +280,10 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
         ),
         None => {
             let mut d = a.sample.workload(a.seed + 2);
-            d.max_vm_cores = a.max_vm_cores;
-            d.max_vm_memory_gib = a.max_vm_memory_gib;
+            d.max_vm_cores = a.max_vm_cores.unwrap_or(d.max_vm_cores);
+            d.max_vm_memory_gib = a.max_vm_memory_gib.unwrap_or(d.max_vm_memory_gib);
             let part = if a.validation { Part::Validation } else { Part::Test };
-            (d.build_part(part)?, format!("{} ({})", d.describe(), part.describe()))
+            (d.build_part(part)?, format!("{} ({})", d.describe(), part.describe(d.arrivals)))
         }
     };
     let spec = a.fleet.spec()?;

@@ -22,11 +22,12 @@ pub enum AdmissionArg {
 
 #[derive(Args, Debug, Clone)]
 pub struct FleetArgs {
-    /// CPU cores of each server (homogeneous fleet).
-    #[arg(long, default_value_t = 16.0)]
+    /// CPU cores of each server (homogeneous fleet). The default is the Azure packing trace's
+    /// machine type 2.
+    #[arg(long, default_value_t = 24.0)]
     pub server_cores: f32,
-    /// Memory of each server in GiB (homogeneous fleet).
-    #[arg(long, default_value_t = 64.0)]
+    /// Memory of each server in GiB (homogeneous fleet; machine type 2 by default).
+    #[arg(long, default_value_t = 192.0)]
     pub server_memory_gib: f32,
     /// Take servers from a node list instead (Alibaba openb `sn,cpu_milli,memory_mib,gpu,model`);
     /// `embedded` uses the shipped openb node list.

@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_trace::{
     compose, import_paths, read_workload, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions,
-    OnBadRow, SizeSource, StaggerOptions,
+    OnBadRow, SizeSource, StaggerOptions, TimeMode, UsageKey,
 };
 use std::path::PathBuf;
 
@@ -60,12 +60,28 @@ pub struct ComposeArgs {
     /// Workload whose usage series are given to the VMs.
     #[arg(long)]
     pub usage: PathBuf,
-    /// VMs to compose (default: the arrival trace's count).
+    /// How arrivals are replayed: `real` (as they happened; for traces with
+    /// real lifetimes such as azure-packing-2020) or `scaled` (the trace's
+    /// window stretched onto --days with --vms VMs; for sparse traces such as
+    /// openb). Default: scaled when --vms is given, else real.
+    #[arg(long, value_enum)]
+    pub time: Option<TimeArg>,
+    /// Real time: the first day of the window replayed (days after the
+    /// trace's observation start).
+    #[arg(long)]
+    pub start_day: Option<f64>,
+    /// VMs to compose (time-scaled; default: the arrival trace's count).
     #[arg(long)]
     pub vms: Option<usize>,
-    /// Days over which they arrive (default: the arrival trace's span).
+    /// Days: of the window replayed (real time; default: to the trace's end),
+    /// or over which VMs arrive (time-scaled; default: the trace's span).
     #[arg(long)]
     pub days: Option<f64>,
+    /// Which VMs share a usage source: each VM its own (`vm`), a tenant's
+    /// VMs (`tenant`; VMs without a tenant draw alone), or a tenant's VMs of
+    /// one type (`tenant-type`). Each VM takes its own offset in the source.
+    #[arg(long, value_enum, default_value_t = UsageByArg::Tenant)]
+    pub usage_by: UsageByArg,
     /// Where requested sizes come from.
     #[arg(long, value_enum, default_value_t = SizesArg::Usage)]
     pub sizes: SizesArg,
@@ -85,6 +101,29 @@ pub struct BoundsArgs {
     pub max_vm_cores: Option<f32>,
     #[arg(long)]
     pub max_vm_memory_gib: Option<f32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TimeArg {
+    Real,
+    Scaled,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum UsageByArg {
+    Vm,
+    Tenant,
+    TenantType,
+}
+
+impl From<UsageByArg> for UsageKey {
+    fn from(a: UsageByArg) -> UsageKey {
+        match a {
+            UsageByArg::Vm => UsageKey::Vm,
+            UsageByArg::Tenant => UsageKey::Tenant,
+            UsageByArg::TenantType => UsageKey::TenantType,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -176,7 +215,19 @@ fn load(path: &std::path::Path) -> Result<hearth_trace::Workload> {
 fn compose_cmd(a: ComposeArgs) -> Result<()> {
     let arrivals = load(&a.arrivals)?;
     let usage = load(&a.usage)?;
+    let time = match (a.time, a.vms.is_some()) {
+        (Some(TimeArg::Real), true) => bail!("--vms applies to --time scaled only; a real-time window has the trace's VMs"),
+        (Some(TimeArg::Scaled), _) | (None, true) if a.start_day.is_some() => {
+            bail!("--start-day applies to --time real only")
+        }
+        (Some(TimeArg::Scaled), _) | (None, true) => TimeMode::Scaled,
+        (Some(TimeArg::Real), false) | (None, false) => TimeMode::Real {
+            start_day: a.start_day.unwrap_or(0.0),
+        },
+    };
     let opts = ComposeOptions {
+        time,
+        usage_by: a.usage_by.into(),
         vms: a.vms,
         days: a.days,
         sizes: match a.sizes {

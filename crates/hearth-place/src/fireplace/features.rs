@@ -5,6 +5,10 @@
 //! are symmetric in the candidates, so the decision cannot depend on the
 //! order in which they are listed.
 
+use super::history_features::{
+    pair_feature_names, pair_features, resident_feature_names, resident_features, vm_history_feature_names,
+    vm_history_features, PAIR_FEATURES, RESIDENT_FEATURES, VM_HISTORY_FEATURES,
+};
 use hearth_sim::{FleetView, ServerId, VmView};
 use hearth_trace::Priority;
 
@@ -15,12 +19,15 @@ const MEMORY_WINDOW: u32 = 12;
 const SINCE_CAP: f64 = 288.0;
 const QUANTILES: [f64; 5] = [0.10, 0.25, 0.50, 0.75, 1.00];
 
-/// Features of one candidate alone.
-pub const CANDIDATE_FEATURES: usize = CPU_WINDOWS.len() * 6 + 8;
-/// Features of the arriving VM.
-pub const VM_FEATURES: usize = 3;
-/// A model input row: candidate, candidate relative to the set, VM.
-pub const ROW_FEATURES: usize = 2 * CANDIDATE_FEATURES + VM_FEATURES;
+/// Features of the candidate's load alone.
+const LOAD_FEATURES: usize = CPU_WINDOWS.len() * 6 + 8;
+/// Features of one candidate alone: its load, then its residents.
+pub const CANDIDATE_FEATURES: usize = LOAD_FEATURES + RESIDENT_FEATURES;
+/// Features of the arriving VM: its request, then its histories.
+pub const VM_FEATURES: usize = 3 + VM_HISTORY_FEATURES;
+/// A model input row: candidate, candidate relative to the set, VM, and
+/// the VM on this candidate.
+pub const ROW_FEATURES: usize = 2 * CANDIDATE_FEATURES + VM_FEATURES + PAIR_FEATURES;
 
 /// Names of the row's columns, in order: the model file's feature schema.
 pub fn feature_names() -> Vec<String> {
@@ -42,9 +49,13 @@ pub fn feature_names() -> Vec<String> {
     ] {
         own.push(f.to_string());
     }
+    own.extend(resident_feature_names());
     let mut names = own.clone();
     names.extend(own.iter().map(|n| format!("{n}_vs_candidates")));
     names.extend(["vm_cpu_request", "vm_memory_request", "vm_is_spot"].map(String::from));
+    names.extend(vm_history_feature_names());
+    names.extend(pair_feature_names());
+    debug_assert_eq!(names.len(), ROW_FEATURES);
     names
 }
 
@@ -89,7 +100,8 @@ pub fn candidate_features(s: ServerId, fleet: &FleetView, out: &mut [f64]) {
     out[i + 5] = com.memory.0 as f64 / mem_cap;
     out[i + 6] = fleet.vm_count(s) as f64;
     out[i + 7] = steps_since_placement(s, fleet);
-    debug_assert_eq!(i + 8, CANDIDATE_FEATURES);
+    debug_assert_eq!(i + 8, LOAD_FEATURES);
+    resident_features(s, fleet, &mut out[LOAD_FEATURES..CANDIDATE_FEATURES]);
 }
 
 /// Steps since the server last received a VM, capped: VMs placed this step
@@ -119,6 +131,14 @@ pub fn rows(candidates: &[ServerId], vm: &VmView, fleet: &FleetView, out: &mut V
         out[base] = vm.request.cpu.0 as f64 / cap.cpu.0.max(1e-9) as f64;
         out[base + 1] = vm.request.memory.0 as f64 / cap.memory.0.max(1e-9) as f64;
         out[base + 2] = f64::from(u8::from(vm.priority == Priority::Spot));
+        let history = base + 3;
+        if c == 0 {
+            vm_history_features(vm, fleet, &mut out[history..history + VM_HISTORY_FEATURES]);
+        } else {
+            out.copy_within(history - c * ROW_FEATURES..history - c * ROW_FEATURES + VM_HISTORY_FEATURES, history);
+        }
+        let pair = history + VM_HISTORY_FEATURES;
+        pair_features(s, vm, fleet, &mut out[pair..pair + PAIR_FEATURES]);
     }
 }
 

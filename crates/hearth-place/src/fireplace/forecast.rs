@@ -64,6 +64,10 @@ impl Policy for ForecastPolicy {
         }
     }
 
+    fn uses_history(&self) -> bool {
+        matches!(self.forecaster, Forecaster::Learned(_))
+    }
+
     fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
         let candidates = sample_admissible(self.k, vm, fleet, rng);
         let mut best: Option<(ServerId, f64)> = None;

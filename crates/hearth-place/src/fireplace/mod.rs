@@ -5,6 +5,7 @@
 
 pub mod features;
 pub mod forecast;
+pub mod history_features;
 pub mod model_file;
 pub mod policy;
 pub mod rollout;

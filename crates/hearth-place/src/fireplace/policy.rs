@@ -41,6 +41,10 @@ impl Policy for FirePlace {
         "fireplace".into()
     }
 
+    fn uses_history(&self) -> bool {
+        true
+    }
+
     fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
         let candidates = sample_admissible(self.model.k, vm, fleet, rng);
         if candidates.len() < 2 {

@@ -80,6 +80,10 @@ impl HindsightPolicy for Rollout {
         }
     }
 
+    fn uses_history(&self) -> bool {
+        true
+    }
+
     fn place(&mut self, vm: &VmView, fleet: &FleetView, future: &Hindsight, rng: &mut SimRng) -> Option<ServerId> {
         let candidates = sample_admissible(self.k, vm, fleet, rng);
         if candidates.len() < 2 {
