@@ -1,11 +1,12 @@
 //! `hearth trace`: import public traces, inspect, compose and stagger workloads.
 
 use crate::output::progress;
+use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_trace::{
-    compose, import_paths, read_workload, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions,
-    OnBadRow, SizeSource, StaggerOptions,
+    compose, import_paths, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions, OnBadRow,
+    SizeSource, StaggerOptions,
 };
 use std::path::PathBuf;
 
@@ -19,6 +20,8 @@ pub enum TraceCmd {
         /// Print JSON instead of the report.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        file: WorkloadFileArgs,
     },
     /// Compose a workload: arrivals, lifetimes and priorities from one trace, usage from another.
     Compose(ComposeArgs),
@@ -71,6 +74,8 @@ pub struct ComposeArgs {
     pub sizes: SizesArg,
     #[command(flatten)]
     pub bounds: BoundsArgs,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -108,6 +113,8 @@ pub struct StaggerArgs {
     pub spot_fraction: f64,
     #[command(flatten)]
     pub bounds: BoundsArgs,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -117,8 +124,8 @@ pub struct StaggerArgs {
 pub fn run(cmd: TraceCmd) -> Result<()> {
     match cmd {
         TraceCmd::Import(a) => import(a),
-        TraceCmd::Info { workload, json } => {
-            let w = read_workload(&workload).with_context(|| format!("reading {}", workload.display()))?;
+        TraceCmd::Info { workload, json, file } => {
+            let w = file.read(&workload)?;
             let s = summarize(&w);
             if json {
                 println!("{}", serde_json::to_string_pretty(&s)?);
@@ -158,6 +165,9 @@ fn import(a: ImportArgs) -> Result<()> {
     for e in &r.skipped_examples {
         eprintln!("  skipped: {e}");
     }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     save(&a.out, &imported.workload)?;
     Ok(())
 }
@@ -169,13 +179,9 @@ fn save(path: &std::path::Path, w: &hearth_trace::Workload) -> Result<()> {
     Ok(())
 }
 
-fn load(path: &std::path::Path) -> Result<hearth_trace::Workload> {
-    read_workload(path).with_context(|| format!("reading {}", path.display()))
-}
-
 fn compose_cmd(a: ComposeArgs) -> Result<()> {
-    let arrivals = load(&a.arrivals)?;
-    let usage = load(&a.usage)?;
+    let arrivals = a.workload_file.read(&a.arrivals)?;
+    let usage = a.workload_file.read(&a.usage)?;
     let opts = ComposeOptions {
         vms: a.vms,
         days: a.days,
@@ -194,7 +200,7 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
 }
 
 fn stagger_cmd(a: StaggerArgs) -> Result<()> {
-    let usage = load(&a.usage)?;
+    let usage = a.workload_file.read(&a.usage)?;
     let opts = StaggerOptions {
         vms: a.vms,
         days: a.days,
