@@ -4,10 +4,11 @@ use crate::fleet_args::FleetArgs;
 use crate::output::{progress, write_csv, write_json};
 use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Sizing, SizingOptions};
-use hearth_trace::{read_workload, summarize, Workload};
+use hearth_trace::{summarize, Workload};
 use serde::Serialize;
 use serde_json::json;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct CompareArgs {
     /// `--server-cores 16 --server-memory-gib 64`).
     #[arg(long, value_enum, default_value_t = SampleArrivals::Azure)]
     pub sample: SampleArrivals,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     /// Usage trace of the default workload.
     #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
     pub sample_usage: SampleUsage,
@@ -119,7 +122,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
 fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
     match &args.workload {
         Some(path) => {
-            let w = read_workload(path).with_context(|| format!("reading workload {}", path.display()))?;
+            let w = args.workload_file.read(path)?;
             Ok((w, path.display().to_string()))
         }
         None => {

@@ -6,12 +6,13 @@ use crate::fleet_args::FleetArgs;
 use crate::output::write_json;
 use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, Part, SampleArrivals, SampleUsage};
+use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_place::fireplace::{train, Arena, Family, TrainSettings};
 use hearth_place::{Objective, Teacher};
 use hearth_sim::{servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
-use hearth_trace::{read_workload, split_by_time, Workload};
+use hearth_trace::{split_by_time, Workload};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -72,6 +73,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub workload: Option<PathBuf>,
     #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
+    #[command(flatten)]
     pub sample: SampleArgs,
     #[arg(long = "model", value_enum, default_value_t = FamilyArg::Tree)]
     pub family: FamilyArg,
@@ -105,6 +108,8 @@ pub struct EvalArgs {
     /// Evaluation workload; default: the test part of the shipped samples (days and VMs training never saw).
     #[arg(long)]
     pub workload: Option<PathBuf>,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     #[command(flatten)]
     pub sample: SampleArgs,
     /// Largest VM of the default test workload, cores (larger VMs are left out of the pools;
@@ -146,7 +151,7 @@ fn one_admission(fleet: &FleetArgs) -> Result<Admission> {
 fn train_workloads(a: &TrainArgs) -> Result<(Workload, Workload, String)> {
     match &a.workload {
         Some(p) => {
-            let w = read_workload(p).with_context(|| format!("reading {}", p.display()))?;
+            let w = a.workload_file.read(p)?;
             Ok((
                 split_by_time(&w, 0.0, 0.8)?,
                 split_by_time(&w, 0.8, 1.0)?,
@@ -274,10 +279,7 @@ fn eval_policies() -> Vec<String> {
 fn eval_cmd(a: EvalArgs) -> Result<()> {
     let ctx = PolicyContext::new(Some(&a.model), a.fleet.overload_threshold)?;
     let (w, source) = match &a.workload {
-        Some(p) => (
-            read_workload(p).with_context(|| format!("reading {}", p.display()))?,
-            p.display().to_string(),
-        ),
+        Some(p) => (a.workload_file.read(p)?, p.display().to_string()),
         None => {
             let mut d = a.sample.workload(a.seed + 2);
             d.max_vm_cores = a.max_vm_cores.unwrap_or(d.max_vm_cores);

@@ -10,6 +10,7 @@ mod output;
 mod policies;
 mod samples;
 mod trace_cmd;
+mod workload_file;
 
 use clap::{Parser, Subcommand};
 

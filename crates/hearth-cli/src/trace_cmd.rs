@@ -1,11 +1,12 @@
 //! `hearth trace`: import public traces, inspect, compose and stagger workloads.
 
 use crate::output::progress;
+use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_trace::{
-    compose, import_paths, read_workload, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions,
-    OnBadRow, SizeSource, StaggerOptions, TimeMode, UsageKey,
+    compose, import_paths, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions, OnBadRow,
+    SizeSource, StaggerOptions, TimeMode, UsageKey,
 };
 use std::path::PathBuf;
 
@@ -19,6 +20,8 @@ pub enum TraceCmd {
         /// Print JSON instead of the report.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        file: WorkloadFileArgs,
     },
     /// Compose a workload: arrivals, lifetimes and priorities from one trace, usage from another.
     Compose(ComposeArgs),
@@ -87,6 +90,8 @@ pub struct ComposeArgs {
     pub sizes: SizesArg,
     #[command(flatten)]
     pub bounds: BoundsArgs,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -147,6 +152,8 @@ pub struct StaggerArgs {
     pub spot_fraction: f64,
     #[command(flatten)]
     pub bounds: BoundsArgs,
+    #[command(flatten)]
+    pub workload_file: WorkloadFileArgs,
     #[arg(long)]
     pub seed: u64,
     #[arg(short, long)]
@@ -156,8 +163,8 @@ pub struct StaggerArgs {
 pub fn run(cmd: TraceCmd) -> Result<()> {
     match cmd {
         TraceCmd::Import(a) => import(a),
-        TraceCmd::Info { workload, json } => {
-            let w = read_workload(&workload).with_context(|| format!("reading {}", workload.display()))?;
+        TraceCmd::Info { workload, json, file } => {
+            let w = file.read(&workload)?;
             let s = summarize(&w);
             if json {
                 println!("{}", serde_json::to_string_pretty(&s)?);
@@ -197,6 +204,9 @@ fn import(a: ImportArgs) -> Result<()> {
     for e in &r.skipped_examples {
         eprintln!("  skipped: {e}");
     }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
     save(&a.out, &imported.workload)?;
     Ok(())
 }
@@ -208,13 +218,9 @@ fn save(path: &std::path::Path, w: &hearth_trace::Workload) -> Result<()> {
     Ok(())
 }
 
-fn load(path: &std::path::Path) -> Result<hearth_trace::Workload> {
-    read_workload(path).with_context(|| format!("reading {}", path.display()))
-}
-
 fn compose_cmd(a: ComposeArgs) -> Result<()> {
-    let arrivals = load(&a.arrivals)?;
-    let usage = load(&a.usage)?;
+    let arrivals = a.workload_file.read(&a.arrivals)?;
+    let usage = a.workload_file.read(&a.usage)?;
     let time = match (a.time, a.vms.is_some()) {
         (Some(TimeArg::Real), true) => bail!("--vms applies to --time scaled only; a real-time window has the trace's VMs"),
         (Some(TimeArg::Scaled), _) | (None, true) if a.start_day.is_some() => {
@@ -245,7 +251,7 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
 }
 
 fn stagger_cmd(a: StaggerArgs) -> Result<()> {
-    let usage = load(&a.usage)?;
+    let usage = a.workload_file.read(&a.usage)?;
     let opts = StaggerOptions {
         vms: a.vms,
         days: a.days,

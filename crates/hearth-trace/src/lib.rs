@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod compose;
 pub mod error;
+mod external;
 pub mod formats;
 pub mod info;
 pub mod source;
@@ -17,8 +18,8 @@ pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions, 
 pub use error::{Result, TraceError};
 pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use info::{summarize, Summary};
-pub use source::{OnBadRow, ReadReport, Source};
+pub use source::{Dropped, OnBadRow, ReadReport, Source};
 pub use split::{split_by_time, split_by_vm};
-pub use store::{read_workload, write_workload};
+pub use store::{read_workload, read_workload_with, write_workload, ReadOptions};
 pub use units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};

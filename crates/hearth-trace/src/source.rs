@@ -93,11 +93,64 @@ pub struct ReadReport {
     pub skipped_rows: u64,
     /// The first few skipped rows' errors, as messages.
     pub skipped_examples: Vec<String>,
+    /// Valid rows a reader read but did not use, by kind of row.
+    pub dropped: Vec<Dropped>,
+    /// Losses large enough to question the workload (see
+    /// [`ReadReport::loss_warnings`]); filled by [`crate::import`].
+    pub warnings: Vec<String>,
+}
+
+/// Valid rows of one kind that a reader's rules left out (readings of VMs
+/// missing from the VM table, duplicates, ...).
+#[derive(Clone, Debug, Serialize)]
+pub struct Dropped {
+    /// The kind of row and why they were left out, e.g. `CPU reading rows of
+    /// VMs not in the vmtable`.
+    pub what: String,
+    /// Rows left out.
+    pub rows: u64,
+    /// Rows of that kind read.
+    pub of: u64,
 }
 
 const EXAMPLES_KEPT: usize = 5;
 
+/// An import that leaves out more than this share of what it read (bad rows
+/// skipped, or valid rows of one kind dropped) is warned about.
+pub const MOST_DROPPED: f64 = 0.5;
+
 impl ReadReport {
+    /// Records `rows` of `of` rows of one kind read but not used.
+    pub fn drop_rows(&mut self, what: impl Into<String>, rows: u64, of: u64) {
+        if rows > 0 {
+            self.dropped.push(Dropped {
+                what: what.into(),
+                rows,
+                of,
+            });
+        }
+    }
+
+    /// One message per loss of more than [`MOST_DROPPED`] of what was read:
+    /// of all rows as bad rows skipped, or of the rows of one kind dropped.
+    pub fn loss_warnings(&self, format: &str) -> Vec<String> {
+        let most = |part: u64, whole: u64| whole > 0 && part as f64 > MOST_DROPPED * whole as f64;
+        let mut out = Vec::new();
+        if most(self.skipped_rows, self.rows) {
+            out.push(format!(
+                "{format}: {} of {} rows read were skipped as bad rows; the workload rests on the rest",
+                self.skipped_rows, self.rows
+            ));
+        }
+        for d in self.dropped.iter().filter(|d| most(d.rows, d.of)) {
+            out.push(format!(
+                "{format}: {} of {} {} were left out; the workload rests on the rest",
+                d.rows, d.of, d.what
+            ));
+        }
+        out
+    }
+
     /// Applies the bad-row policy to one error: returns it under `Fail`,
     /// counts and remembers it under `Skip`.
     pub fn bad_row(&mut self, policy: OnBadRow, err: TraceError) -> Result<()> {
@@ -117,6 +170,8 @@ impl ReadReport {
         self.files += other.files;
         self.rows += other.rows;
         self.skipped_rows += other.skipped_rows;
+        self.dropped.extend(other.dropped);
+        self.warnings.extend(other.warnings);
         for e in other.skipped_examples {
             if self.skipped_examples.len() < EXAMPLES_KEPT {
                 self.skipped_examples.push(e);

@@ -33,7 +33,34 @@
 //! Files are ZSTD-compressed and written in row groups of
 //! [`ROWS_PER_GROUP`] VMs, so writing holds at most one group's columns in
 //! memory beside the workload itself; reading streams record batches.
-//! Extra columns and extra metadata keys are ignored on reading.
+//!
+//! # What is accepted on reading
+//!
+//! Reading accepts what pyarrow, pandas, polars or Spark write with their
+//! default settings for the columns above, not only the exact types written:
+//!
+//! - any standard Parquet codec (Snappy, gzip, LZ4, Brotli, ZSTD, none);
+//! - for `id`, `arrival_step`, `departure_step`, `tenant`, `vm_type`: any
+//!   integer type (pandas' `int64`, Spark's `int`); a value outside
+//!   `0..=4294967295` is an error naming its row and column;
+//! - for the requests: any float or integer type (pandas' `float64`); a
+//!   value beyond `Float32`'s range is an error naming its row and column;
+//! - for `priority`: `Utf8`, `LargeUtf8` (pandas' `large_string`),
+//!   `Utf8View` (polars) or dictionary-encoded strings (pandas categoricals);
+//! - for the usage lists: `List`, `LargeList` or `FixedSizeList` of any float
+//!   or integer type, with any item field name (`item`, Spark's `element`);
+//! - columns and list items declared nullable, as long as they hold no null
+//!   (`tenant` and `vm_type` may hold nulls);
+//! - missing metadata keys: no `hearth.schema_version` reads the file as the
+//!   current schema (the columns must fit it); no `hearth.observed_from_step`
+//!   takes the first arrival; no `hearth.provenance` gives a provenance of one
+//!   step, `read-external`, naming the file. No `hearth.step_seconds` is an
+//!   error unless the reader is given the step length
+//!   ([`ReadOptions::step_seconds`], `--step-seconds` on the command line);
+//!   the error names the key and an example value to add.
+//!
+//! Extra columns and extra metadata keys (pandas' `pandas`, Arrow's
+//! `ARROW:schema`) are ignored on reading.
 //!
 //! Writing is atomic: the file is written to a temporary file
 //! (`.<name>.tmp-<pid>-<n>`) in the target's directory, flushed, fsynced and
@@ -41,8 +68,9 @@
 //! leaves the target as it was.
 
 use crate::error::{Result, TraceError};
+use crate::external::{check_type, conform, Kind};
 use crate::units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
-use crate::workload::{Priority, Provenance, Usage, Vm, Workload};
+use crate::workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
 use arrow_array::builder::{Float32Builder, ListBuilder, StringBuilder, UInt32Builder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, UInt32Type};
@@ -250,15 +278,29 @@ fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, 
 
 // ---------------------------------------------------------------- reading
 
+/// Options of [`read_workload_with`]: what to assume where a file written by
+/// another tool lacks hearth's metadata.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Step length in seconds for a file without `hearth.step_seconds`. A
+    /// file that has the key must agree with it.
+    pub step_seconds: Option<u32>,
+}
+
 /// Reads a workload Parquet file written by [`write_workload`] (or by any
 /// tool following the format in the module docs). Every error names the file
 /// and what is wrong; a truncated or corrupted file is an error, not a panic.
 pub fn read_workload(path: &Path) -> Result<Workload> {
+    read_workload_with(path, &ReadOptions::default())
+}
+
+/// [`read_workload`], with what to assume where metadata is missing.
+pub fn read_workload_with(path: &Path, opts: &ReadOptions) -> Result<Workload> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| TraceError::io(&name, e))?;
     // The Parquet decoder is not guaranteed panic-free on hostile bytes;
     // a panic inside it is reported as a corrupted file.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_from(file, &name))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_from(file, &name, opts))) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -274,85 +316,145 @@ pub fn read_workload(path: &Path) -> Result<Workload> {
     }
 }
 
-fn read_from(file: File, name: &str) -> Result<Workload> {
+/// The hearth metadata of a file, with defaults for what other tools omit.
+struct Meta {
+    step_seconds: u32,
+    observed_from: Option<u32>,
+    provenance: Provenance,
+}
+
+fn read_meta(kv: &HashMap<&str, Option<&str>>, name: &str, opts: &ReadOptions) -> Result<Meta> {
+    let meta = |key: &str| -> Result<Option<&str>> {
+        match kv.get(key) {
+            Some(Some(v)) => Ok(Some(v)),
+            Some(None) => Err(TraceError::file(name, format!("metadata key `{key}` has no value"))),
+            None => Ok(None),
+        }
+    };
+    if let Some(version) = meta(KEY_SCHEMA_VERSION)? {
+        if !SUPPORTED_SCHEMA_VERSIONS.contains(&version) {
+            return Err(TraceError::file(
+                name,
+                format!(
+                    "unsupported hearth schema version {version:?} (this build reads version{} {})",
+                    if SUPPORTED_SCHEMA_VERSIONS.len() > 1 { "s" } else { "" },
+                    SUPPORTED_SCHEMA_VERSIONS.join(", ")
+                ),
+            ));
+        }
+    }
+    let step_seconds = step_seconds(meta(KEY_STEP_SECONDS)?, name, opts)?;
+    let observed_from = match meta(KEY_OBSERVED_FROM)? {
+        None => None,
+        Some(raw) => Some(raw.trim().parse().map_err(|_| {
+            TraceError::file(
+                name,
+                format!("metadata `{KEY_OBSERVED_FROM}` is not a non-negative whole number"),
+            )
+        })?),
+    };
+    let provenance = match meta(KEY_PROVENANCE)? {
+        Some(raw) => serde_json::from_str(raw).map_err(|e| {
+            TraceError::file(
+                name,
+                format!("metadata `{KEY_PROVENANCE}` is not valid provenance JSON: {e}"),
+            )
+        })?,
+        None => Provenance {
+            steps: vec![ProvenanceStep::new("read-external").with("file", name).with(
+                "note",
+                format!("no `{KEY_PROVENANCE}` metadata: written by another tool; its history is unknown"),
+            )],
+        },
+    };
+    Ok(Meta {
+        step_seconds,
+        observed_from,
+        provenance,
+    })
+}
+
+/// The step length from the metadata, or from the options when the key is missing.
+fn step_seconds(raw: Option<&str>, name: &str, opts: &ReadOptions) -> Result<u32> {
+    let from_file = match raw {
+        None => None,
+        Some(raw) => Some(raw.trim().parse().ok().filter(|&s: &u32| s > 0).ok_or_else(|| {
+            TraceError::file(
+                name,
+                format!("metadata `{KEY_STEP_SECONDS}` is {raw:?}, not a positive whole number of seconds"),
+            )
+        })?),
+    };
+    match (from_file, opts.step_seconds) {
+        (Some(f), Some(o)) if f != o => Err(TraceError::file(
+            name,
+            format!("the file's `{KEY_STEP_SECONDS}` is {f} s but a step of {o} s was given; drop the option or fix the file"),
+        )),
+        (Some(s), _) => Ok(s),
+        (None, Some(0)) => Err(TraceError::Invalid("step length must be at least 1 second".into())),
+        (None, Some(s)) => Ok(s),
+        (None, None) => Err(TraceError::file(
+            name,
+            format!(
+                "the step length is unknown: the Parquet metadata key `{KEY_STEP_SECONDS}` is missing. \
+                 Add it to the file's key-value metadata with the step length in seconds as a string, \
+                 e.g. `{KEY_STEP_SECONDS}` = \"300\" (pyarrow: `table.replace_schema_metadata({{**(table.schema.metadata or {{}}), \
+                 b\"{KEY_STEP_SECONDS}\": b\"300\"}})`), or give it when reading (`--step-seconds 300`)"
+            ),
+        )),
+    }
+}
+
+/// The store's columns, each with what it holds.
+const KINDS: [(&str, Kind); 10] = [
+    (COL_ID, Kind::WholeNumber),
+    (COL_ARRIVAL, Kind::WholeNumber),
+    (COL_DEPARTURE, Kind::WholeNumber),
+    (COL_CPU_REQUEST, Kind::Number),
+    (COL_MEMORY_REQUEST, Kind::Number),
+    (COL_PRIORITY, Kind::Text),
+    (COL_TENANT, Kind::WholeNumber),
+    (COL_VM_TYPE, Kind::WholeNumber),
+    (COL_CPU_USAGE, Kind::NumberList),
+    (COL_MEMORY_USAGE, Kind::NumberList),
+];
+
+fn kind_of(col: &str) -> Kind {
+    KINDS.iter().find(|(c, _)| *c == col).map_or(Kind::Number, |(_, k)| *k)
+}
+
+fn read_from(file: File, name: &str, opts: &ReadOptions) -> Result<Workload> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
         TraceError::file(
             name,
             format!("not a Parquet file, or a truncated or corrupted one: {e}"),
         )
     })?;
-
-    // Metadata.
     let kv: HashMap<&str, Option<&str>> = builder
         .metadata()
         .file_metadata()
         .key_value_metadata()
         .map(|kv| kv.iter().map(|k| (k.key.as_str(), k.value.as_deref())).collect())
         .unwrap_or_default();
-    let meta = |key: &str| -> Result<&str> {
-        match kv.get(key) {
-            Some(Some(v)) => Ok(v),
-            Some(None) => Err(TraceError::file(name, format!("metadata key `{key}` has no value"))),
-            None => Err(TraceError::file(
-                name,
-                format!("not a hearth workload: the Parquet metadata key `{key}` is missing"),
-            )),
-        }
-    };
-    let version = meta(KEY_SCHEMA_VERSION)?;
-    if !SUPPORTED_SCHEMA_VERSIONS.contains(&version) {
-        return Err(TraceError::file(
-            name,
-            format!(
-                "unsupported hearth schema version {version:?} (this build reads version{} {})",
-                if SUPPORTED_SCHEMA_VERSIONS.len() > 1 { "s" } else { "" },
-                SUPPORTED_SCHEMA_VERSIONS.join(", ")
-            ),
-        ));
-    }
-    let step_seconds: u32 = meta(KEY_STEP_SECONDS)?
-        .trim()
-        .parse()
-        .ok()
-        .filter(|&s: &u32| s > 0)
-        .ok_or_else(|| {
-            TraceError::file(
-                name,
-                format!("metadata `{KEY_STEP_SECONDS}` is not a positive whole number"),
-            )
-        })?;
-    let observed_from: u32 = meta(KEY_OBSERVED_FROM)?.trim().parse().map_err(|_| {
-        TraceError::file(
-            name,
-            format!("metadata `{KEY_OBSERVED_FROM}` is not a non-negative whole number"),
-        )
-    })?;
-    let provenance: Provenance = serde_json::from_str(meta(KEY_PROVENANCE)?).map_err(|e| {
-        TraceError::file(
-            name,
-            format!("metadata `{KEY_PROVENANCE}` is not valid provenance JSON: {e}"),
-        )
-    })?;
+    let meta = read_meta(&kv, name, opts)?;
 
-    // Columns: each must be present at the top level with the right type.
+    // Columns: each must be present at the top level with a type that reads as the store's.
     let arrow_schema = builder.schema().clone();
     let mut roots = Vec::with_capacity(COLUMNS.len());
     for col in COLUMNS {
-        let (i, field) = arrow_schema
-            .column_with_name(col)
-            .ok_or_else(|| TraceError::file(name, format!("not a hearth workload: column `{col}` is missing")))?;
-        check_type(col, field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
+        let (i, field) = arrow_schema.column_with_name(col).ok_or_else(|| {
+            TraceError::file(
+                name,
+                format!("not a hearth workload: column `{col}` is missing (the columns are listed in the docs of hearth_trace::store)"),
+            )
+        })?;
+        check_type(col, kind_of(col), field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
         roots.push(i);
     }
     // Optional columns (absent in version 1 files).
     for col in [COL_TENANT, COL_VM_TYPE] {
         if let Some((i, field)) = arrow_schema.column_with_name(col) {
-            if field.data_type() != &DataType::UInt32 {
-                return Err(TraceError::file(
-                    name,
-                    format!("column `{col}` has type {}, expected UInt32", field.data_type()),
-                ));
-            }
+            check_type(col, Kind::WholeNumber, field.data_type()).map_err(|reason| TraceError::file(name, reason))?;
             roots.push(i);
         }
     }
@@ -369,41 +471,26 @@ fn read_from(file: File, name: &str) -> Result<Workload> {
         let batch = batch.map_err(|e| TraceError::file(name, format!("truncated or corrupted Parquet data: {e}")))?;
         decode_batch(&batch, vms.len(), &mut vms).map_err(|reason| TraceError::file(name, reason))?;
     }
+    let observed_from = meta
+        .observed_from
+        .unwrap_or_else(|| vms.first().map_or(0, |vm| vm.arrival.0));
     let w = Workload {
-        step_seconds,
+        step_seconds: meta.step_seconds,
         vms,
         observed_from: Step(observed_from),
-        provenance,
+        provenance: meta.provenance,
     };
     w.validate()
         .map_err(|e| TraceError::file(name, format!("invalid workload: {e}")))?;
     Ok(w)
 }
 
-fn check_type(col: &str, t: &DataType) -> std::result::Result<(), String> {
-    let ok = match col {
-        COL_ID | COL_ARRIVAL | COL_DEPARTURE => t == &DataType::UInt32,
-        COL_CPU_REQUEST | COL_MEMORY_REQUEST => t == &DataType::Float32,
-        COL_PRIORITY => matches!(t, DataType::Utf8 | DataType::LargeUtf8),
-        _ => matches!(t, DataType::List(f) | DataType::LargeList(f) if f.data_type() == &DataType::Float32),
-    };
-    if ok {
-        Ok(())
-    } else {
-        let expected = match col {
-            COL_ID | COL_ARRIVAL | COL_DEPARTURE => "UInt32",
-            COL_CPU_REQUEST | COL_MEMORY_REQUEST => "Float32",
-            COL_PRIORITY => "Utf8",
-            _ => "List<Float32>",
-        };
-        Err(format!("column `{col}` has type {t}, expected {expected}"))
-    }
-}
-
-fn column<'b>(batch: &'b RecordBatch, col: &str) -> std::result::Result<&'b ArrayRef, String> {
-    batch
+/// A column of a batch in the store's type (see [`conform`]).
+fn column(batch: &RecordBatch, col: &str, base: usize) -> std::result::Result<ArrayRef, String> {
+    let array = batch
         .column_by_name(col)
-        .ok_or_else(|| format!("not a hearth workload: column `{col}` is missing"))
+        .ok_or_else(|| format!("not a hearth workload: column `{col}` is missing"))?;
+    conform(array, col, kind_of(col), base)
 }
 
 /// The row index (in the file) of the first null of `array`, if any.
@@ -451,7 +538,15 @@ fn usage_lists<'a>(
             .values()
             .get(lo..hi)
             .ok_or_else(|| format!("column `{col}`: list offsets run past the values"))?;
-        let offsets = offsets.iter().map(|o| o - lo).collect();
+        let offsets: Vec<usize> = offsets.iter().map(|o| o - lo).collect();
+        // A float64 beyond Float32's range narrows to infinity: name its row.
+        if let Some(j) = vals.iter().position(|x| x.is_infinite()) {
+            let row = offsets.partition_point(|&o| o <= j).saturating_sub(1);
+            return Err(format!(
+                "row {}: column `{col}` holds a value that is infinite or does not fit Float32",
+                base + row
+            ));
+        }
         Ok((offsets, vals))
     }
     if let Some(l) = array.as_list_opt::<i32>() {
@@ -467,14 +562,24 @@ fn usage_lists<'a>(
 }
 
 fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::result::Result<(), String> {
+    let columns: HashMap<&str, ArrayRef> = KINDS
+        .iter()
+        .filter(|(col, _)| batch.column_by_name(col).is_some())
+        .map(|(col, _)| Ok((*col, column(batch, col, base)?)))
+        .collect::<std::result::Result<_, String>>()?;
+    let get = |col: &str| {
+        columns
+            .get(col)
+            .ok_or_else(|| format!("not a hearth workload: column `{col}` is missing"))
+    };
     let u32_col = |col: &str| -> std::result::Result<_, String> {
-        let a = column(batch, col)?;
+        let a = get(col)?;
         no_nulls(a.as_ref(), col, base)?;
         a.as_primitive_opt::<UInt32Type>()
             .ok_or_else(|| format!("column `{col}` has type {}, expected UInt32", a.data_type()))
     };
     let f32_col = |col: &str| -> std::result::Result<_, String> {
-        let a = column(batch, col)?;
+        let a = get(col)?;
         no_nulls(a.as_ref(), col, base)?;
         a.as_primitive_opt::<Float32Type>()
             .ok_or_else(|| format!("column `{col}` has type {}, expected Float32", a.data_type()))
@@ -484,20 +589,19 @@ fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::res
     let departure = u32_col(COL_DEPARTURE)?;
     let cpu_req = f32_col(COL_CPU_REQUEST)?;
     let mem_req = f32_col(COL_MEMORY_REQUEST)?;
-    let prio_array = column(batch, COL_PRIORITY)?;
+    let prio_array = get(COL_PRIORITY)?;
     no_nulls(prio_array.as_ref(), COL_PRIORITY, base)?;
-    let priorities: Vec<Priority> = if let Some(s) = prio_array.as_string_opt::<i32>() {
-        parse_priorities(s.iter(), base)?
-    } else if let Some(s) = prio_array.as_string_opt::<i64>() {
-        parse_priorities(s.iter(), base)?
-    } else {
-        return Err(format!(
-            "column `{COL_PRIORITY}` has type {}, expected Utf8",
-            prio_array.data_type()
-        ));
+    let priorities: Vec<Priority> = match prio_array.as_string_opt::<i32>() {
+        Some(s) => parse_priorities(s.iter(), base)?,
+        None => {
+            return Err(format!(
+                "column `{COL_PRIORITY}` has type {}, expected Utf8",
+                prio_array.data_type()
+            ))
+        }
     };
     let optional_u32 = |col: &str| -> std::result::Result<Option<_>, String> {
-        match batch.column_by_name(col) {
+        match columns.get(col) {
             None => Ok(None),
             Some(a) => a
                 .as_primitive_opt::<UInt32Type>()
@@ -507,8 +611,8 @@ fn decode_batch(batch: &RecordBatch, base: usize, out: &mut Vec<Vm>) -> std::res
     };
     let tenant = optional_u32(COL_TENANT)?;
     let vm_type = optional_u32(COL_VM_TYPE)?;
-    let (cpu_off, cpu_vals) = usage_lists(column(batch, COL_CPU_USAGE)?, COL_CPU_USAGE, base)?;
-    let (mem_off, mem_vals) = usage_lists(column(batch, COL_MEMORY_USAGE)?, COL_MEMORY_USAGE, base)?;
+    let (cpu_off, cpu_vals) = usage_lists(get(COL_CPU_USAGE)?, COL_CPU_USAGE, base)?;
+    let (mem_off, mem_vals) = usage_lists(get(COL_MEMORY_USAGE)?, COL_MEMORY_USAGE, base)?;
 
     out.reserve(batch.num_rows());
     for i in 0..batch.num_rows() {

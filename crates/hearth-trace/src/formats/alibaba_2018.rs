@@ -27,10 +27,18 @@
 //!   `cpu_util_percent / 100 × cpu_request / 100`. Memory is read on the
 //!   same base, a percentage of the container's own memory size (sums of
 //!   container percentages of one machine exceed 100, so a machine base is
-//!   not plausible). Steps without samples take the previous step's value
+//!   not plausible). Samples that repeat a timestamp of the container are
+//!   samples of the step like any other and enter its mean. Steps without
+//!   samples take the previous step's value
 //!   (the first sample's before it; 0 for a container without samples);
 //!   all counted.
 //! - priority: on-demand (the trace has no spot class).
+//! - ranges: `mem_size` and `mem_util_percent` above 100 are field errors
+//!   (a share of the machine, a share of the container's own memory);
+//!   `cpu_util_percent` above 100 is kept, since a container may run above
+//!   its request up to its `cpu_limit`, but not above
+//!   [`MAX_CPU_UTIL_PERCENT`] (the 96 cores of a machine for a container
+//!   requesting one core).
 
 use super::rows::{check_step, check_width, each_record, parse_id, parse_seconds, MAX_SECONDS};
 use super::{step_of, ImportOptions, Imported};
@@ -44,6 +52,9 @@ use std::collections::{HashMap, HashSet};
 /// for. Alibaba does not publish it: 512 GiB is an assumption for the
 /// 96-core machines of that cluster.
 pub const ALIBABA_MACHINE_MEMORY_GIB: f32 = 512.0;
+/// Largest `cpu_util_percent` read: a one-core container using a whole
+/// 96-core machine.
+pub const MAX_CPU_UTIL_PERCENT: f64 = 9600.0;
 const META_FIELDS: [&str; 8] = [
     "container_id",
     "machine_id",
@@ -123,9 +134,18 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     for source in roles.meta {
         read_meta(source, policy, &mut report, &mut containers)?;
     }
+    let rows_before = report.rows;
     for source in roles.usage {
         read_usage(source, opts, &mut report, &mut containers, &mut counts)?;
     }
+    report.drop_rows(
+        format!(
+            "usage rows ({} of containers without a meta row, {} before the container's first meta row)",
+            counts.usage_unknown, counts.usage_before_arrival
+        ),
+        counts.usage_unknown + counts.usage_before_arrival,
+        report.rows - rows_before,
+    );
     finish(containers, counts, machines.len(), report, opts)
 }
 
@@ -194,6 +214,14 @@ fn read_meta(
         let time = parse_seconds(get(record, 2, &name, line, "time_stamp")?, &name, line, "time_stamp")?;
         let cpu = parse_amount(get(record, 5, &name, line, "cpu_request")?, &name, line, "cpu_request")?;
         let mem = parse_amount(get(record, 7, &name, line, "mem_size")?, &name, line, "mem_size")?;
+        at_most(
+            mem,
+            100.0,
+            "a share of the machine's memory, normalised to 0-100",
+            &name,
+            line,
+            "mem_size",
+        )?;
         let request = Resources::new((cpu / 100.0) as f32, (mem / 100.0) as f32 * ALIBABA_MACHINE_MEMORY_GIB);
         let order = containers.len() as u64;
         let c = containers.entry(id.to_string()).or_insert(Container {
@@ -225,8 +253,8 @@ fn read_usage(
         check_width(record, &USAGE_FIELDS, &name, line)?;
         let id = parse_id(record, 0, &name, line, "container_id")?;
         let time = parse_seconds(get(record, 2, &name, line, "time_stamp")?, &name, line, "time_stamp")?;
-        let cpu = parse_percent(record, 3, &name, line, "cpu_util_percent")?;
-        let mem = parse_percent(record, 4, &name, line, "mem_util_percent")?;
+        let cpu = parse_percent(record, 3, &name, line, "cpu_util_percent", MAX_CPU_UTIL_PERCENT)?;
+        let mem = parse_percent(record, 4, &name, line, "mem_util_percent", 100.0)?;
         match containers.get_mut(id) {
             Some(c) => add_sample(c, step_of(time, step_s), step_of(c.first, step_s), cpu, mem, counts),
             None => counts.usage_unknown += 1,
@@ -235,8 +263,25 @@ fn read_usage(
     })
 }
 
-fn parse_percent(record: &csv::StringRecord, index: usize, file: &str, line: u64, field: &str) -> Result<f32> {
-    Ok((parse_amount(get(record, index, file, line, field)?, file, line, field)? / 100.0) as f32)
+fn parse_percent(
+    record: &csv::StringRecord,
+    index: usize,
+    file: &str,
+    line: u64,
+    field: &str,
+    max: f64,
+) -> Result<f32> {
+    let x = parse_amount(get(record, index, file, line, field)?, file, line, field)?;
+    at_most(x, max, "a percentage of the container's request", file, line, field)?;
+    Ok((x / 100.0) as f32)
+}
+
+fn at_most(x: f64, max: f64, unit: &str, file: &str, line: u64, field: &str) -> Result<()> {
+    if x > max {
+        let reason = format!("{x} is over {max}; expected {unit}");
+        return Err(TraceError::field(file, line, field, reason));
+    }
+    Ok(())
 }
 
 /// Adds one sample (fractions of the container's request) to its step.

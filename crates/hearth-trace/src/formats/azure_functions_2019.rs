@@ -28,6 +28,8 @@
 //! - function-days with no duration row take the median `Average` of that
 //!   day (of all days, when the day has none); apps with no memory row take
 //!   the median app memory. Both are counted in provenance.
+//! - a second duration row of one function-day, or a second memory row of
+//!   one app in a day's file, is left out: the first row wins (counted).
 
 use super::rows::{each_record, parse_id};
 use super::{end_step_of, step_of, ImportOptions, Imported};
@@ -187,12 +189,23 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         ..ReadReport::default()
     };
     let mut trace = Trace::default();
+    let rows_before = report.rows;
     for (day, source) in roles.durations {
         read_durations(day, source, policy, &mut report, &mut trace)?;
     }
+    let (duration_rows, rows_before) = (report.rows - rows_before, report.rows);
     for (_, source) in roles.memory {
         read_memory(source, policy, &mut report, &mut trace)?;
     }
+    let memory_rows = report.rows - rows_before;
+    let repeated = "repeating a function-day already read (the first row is used)";
+    report.drop_rows(
+        format!("duration rows {repeated}"),
+        trace.duplicate_durations,
+        duration_rows,
+    );
+    let repeated = "repeating an app already read in that day's file (the first row is used)";
+    report.drop_rows(format!("memory rows {repeated}"), trace.duplicate_memory, memory_rows);
     let medians = day_medians(&trace.day_durations)?;
     for (day, source) in roles.invocations {
         trace.days.push(day);
@@ -305,10 +318,12 @@ fn read_durations(day: u8, source: Source, policy: OnBadRow, report: &mut ReadRe
             .functions
             .entry((key.0.to_string(), key.1.to_string()))
             .or_default();
-        if f.durations.insert(day, seconds).is_some() {
+        // The first row of a function-day wins, as provenance says.
+        if f.durations.contains_key(&day) {
             trace.duplicate_durations += 1;
             return Ok(());
         }
+        f.durations.insert(day, seconds);
         trace.day_durations.entry(day).or_default().push(seconds);
         Ok(())
     })
@@ -501,6 +516,7 @@ fn build(trace: Trace, opts: &ImportOptions, report: ReadReport) -> Result<Impor
         .with("apps_filled_with_median_memory", apps_filled)
         .with("duplicate_duration_rows_ignored", trace.duplicate_durations)
         .with("duplicate_memory_rows_ignored", trace.duplicate_memory)
+        .with("duplicates", "a second duration row of a function-day, or memory row of an app in one file, is ignored: the first row is used")
         .with("bad_rows_skipped", report.skipped_rows);
     let workload = Workload::new(opts.step_seconds, vms, Provenance { steps: vec![step] })?;
     Ok(Imported { workload, report })

@@ -14,14 +14,22 @@
 //!   Optional: without them every step takes the VM's lifetime `avgcpu`.
 //!
 //! Mapping to the workload (step 300 s, the readings' period):
-//! - arrival = step of `vmcreated`; departure = first step after `vmdeleted`,
-//!   at least one step after arrival. The trace's `vmdeleted` is the time of the
+//! - arrival = step of `vmcreated`; departure = `ceil(vmdeleted / 300 s)`,
+//!   the first step starting at or after `vmdeleted`, at least one step
+//!   after arrival. The trace's `vmdeleted` is the time of the
 //!   VM's last reading, so that last reading falls on the departure step and is
 //!   counted among readings outside the VM's life.
 //! - request: the buckets as cores and GiB (Azure sizes are binary gigabytes);
 //!   the open-ended `>24` cores is read as 32 and `>64` GB as 128.
 //! - CPU used per step: `avgcpu` / 100 × cores of the reading in that step;
-//!   steps without a reading take the vmtable's lifetime `avgcpu`.
+//!   steps without a reading take the vmtable's lifetime `avgcpu`. Readings
+//!   that repeat a step already read for the VM (a repeated timestamp, or
+//!   two timestamps in one 300 s step) are left out: the first read wins,
+//!   as the readings files are in time order. They are counted with the
+//!   readings of VMs missing from the vmtable and those outside a VM's life;
+//!   an import that leaves out most readings carries a warning.
+//! - CPU figures are percentages of the VM's cores: a value above 100 (or a
+//!   negative one) is a field error, in the vmtable and in the readings.
 //! - memory used: the trace records none, so usage = the request.
 //! - priority: on-demand (the trace records none).
 
@@ -83,9 +91,19 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     }
     let mut counts = Counts::default();
     let reading_files = readings.len();
+    let rows_before = report.rows;
     for source in readings {
         read_readings(source, policy, &mut report, &ids, &mut vms, &mut counts)?;
     }
+    let c = &counts;
+    report.drop_rows(
+        format!(
+            "CPU reading rows ({} of VMs not in the vmtable, {} outside the VM's life, {} repeating a step already read)",
+            c.unknown_vm, c.outside_life, c.duplicate
+        ),
+        c.unknown_vm + c.outside_life + c.duplicate,
+        report.rows - rows_before,
+    );
     let vms: Vec<Vm> = vms
         .into_iter()
         .enumerate()
@@ -159,7 +177,11 @@ fn parse_vm<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Result<
         let reason = format!("{deleted} s is before vmcreated ({created} s)");
         return Err(TraceError::field(file, line, "vmdeleted", reason));
     }
-    let (_max, avg, _p95) = (num(5)?, num(6)?, num(7)?);
+    let (_max, avg, _p95) = (
+        percent(num(5)?, file, line, "maxcpu")?,
+        percent(num(6)?, file, line, "avgcpu")?,
+        percent(num(7)?, file, line, "p95maxcpu")?,
+    );
     let cores = parse_bucket(
         get(record, 9, file, line, "vmcorecountbucket")?,
         (24.0, 32.0),
@@ -237,10 +259,25 @@ fn parse_reading<'r>(record: &'r csv::StringRecord, file: &str, line: u64) -> Re
     check_width(record, &READING_FIELDS, file, line)?;
     let t = parse_seconds(get(record, 0, file, line, "timestamp")?, file, line, "timestamp")?;
     let vmid = parse_id(record, 1, file, line, "vmid")?;
-    parse_amount(get(record, 2, file, line, "mincpu")?, file, line, "mincpu")?;
-    parse_amount(get(record, 3, file, line, "maxcpu")?, file, line, "maxcpu")?;
+    for (i, field) in [(2, "mincpu"), (3, "maxcpu")] {
+        percent(
+            parse_amount(get(record, i, file, line, field)?, file, line, field)?,
+            file,
+            line,
+            field,
+        )?;
+    }
     let avg = parse_amount(get(record, 4, file, line, "avgcpu")?, file, line, "avgcpu")?;
-    Ok((t, vmid, avg))
+    Ok((t, vmid, percent(avg, file, line, "avgcpu")?))
+}
+
+/// A CPU figure, which the trace gives as a percentage of the VM's cores.
+fn percent(x: f64, file: &str, line: u64, field: &str) -> Result<f64> {
+    if x > 100.0 {
+        let reason = format!("{x} is over 100; expected a percentage of the VM's cores (0-100)");
+        return Err(TraceError::field(file, line, field, reason));
+    }
+    Ok(x)
 }
 
 /// Fills the steps that had no reading and builds the VM.
@@ -278,7 +315,7 @@ fn provenance(
         .with("step_seconds", STEP_SECONDS)
         .with("vms", vms.len())
         .with("reading_files", reading_files)
-        .with("time", "vmcreated/vmdeleted in seconds from the trace start; departure = first step after vmdeleted, at least one step after arrival")
+        .with("time", "vmcreated/vmdeleted in seconds from the trace start; departure = ceil(vmdeleted / 300 s), the first step starting at or after vmdeleted, at least one step after arrival")
         .with("request_cpu", "vmcorecountbucket as cores; open-ended `>24` read as 32")
         .with("request_memory", "vmmemorybucket GB read as GiB; open-ended `>64` read as 128")
         .with("usage_cpu", "reading avgcpu / 100 × cores; steps without a reading take the vmtable avgcpu")
@@ -289,6 +326,7 @@ fn provenance(
         .with("readings_ignored_unknown_vm", c.unknown_vm)
         .with("readings_ignored_outside_vm_life", c.outside_life)
         .with("readings_ignored_duplicate_step", c.duplicate)
+        .with("duplicate_step", "a reading of a step already read for the VM is ignored: the first read wins")
         .with("bad_rows_skipped", report.skipped_rows);
     if opts.step_seconds != STEP_SECONDS {
         step = step.with("step_seconds_option_ignored", "the trace's 300 s readings set the step");

@@ -24,7 +24,12 @@
 //!
 //! - One VM per file; on-demand (the trace records no priority).
 //! - Step = the trace's sampling period, 300 s. Rows are consecutive steps;
-//!   timestamps must increase. A gap longer than 1.5 steps means missing
+//!   timestamps must not decrease. Rows that repeat the previous row's
+//!   timestamp (real months have runs of two or three while a VM is switched
+//!   off, with 0 cores) describe the same period and are merged into one
+//!   sample: each value is the largest of the merged rows', so no load the
+//!   period saw is lost and the order of the rows does not matter (the
+//!   merged rows are counted). A gap longer than 1.5 steps means missing
 //!   samples: the missing `round(gap / 300) − 1` steps repeat the previous
 //!   row so that time stays aligned (the count is recorded). A gap over 7
 //!   days is taken for a corrupt timestamp (a row error). Under
@@ -34,7 +39,12 @@
 //! - CPU used (cores) = `CPU usage [MHZ]` / `CPU capacity provisioned [MHZ]`
 //!   × `CPU cores`; memory used (GiB) = `Memory usage [KB]` / 1024² (KB read
 //!   as KiB). A row with 0 MHz provisioned but some use is a field error; one
-//!   that uses nothing counts as 0.
+//!   that uses nothing counts as 0. CPU use above the capacity provisioned
+//!   is kept as measured up to [`MAX_OVER_PROVISIONED`] times it (real
+//!   months reach 126 %: VMs burst); more is a field error. Memory use is
+//!   kept as measured whatever was provisioned: real months hold rows using
+//!   up to 512 times the memory provisioned in that row, and rows using
+//!   memory with none provisioned (provisioning is misreported, not use).
 //! - Request = the largest `CPU cores` and `Memory capacity provisioned [KB]`
 //!   / 1024² seen over the VM's rows: provisioning drifts slightly in some
 //!   VMs, and the request must cover every step. VMs whose request changed
@@ -55,6 +65,8 @@ const STEP: f64 = STEP_SECONDS as f64;
 /// Longest gap between rows filled in; longer ones are corrupt timestamps.
 const MAX_GAP_SECONDS: f64 = 7.0 * 86_400.0;
 const KIB_PER_GIB: f64 = 1024.0 * 1024.0;
+/// Largest CPU use read as measured, as a multiple of the capacity provisioned.
+pub const MAX_OVER_PROVISIONED: f64 = 2.0;
 
 const TIMESTAMP: &str = "Timestamp [ms]";
 const CORES: &str = "CPU cores";
@@ -72,9 +84,13 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         report.files += 1;
         match read_file(source, opts.on_bad_row, &mut report)? {
             None => counts.no_rows += 1,
-            Some(s) if s.request == Resources::default() => counts.unprovisioned += 1,
+            Some(s) if s.request == Resources::default() => {
+                counts.unprovisioned += 1;
+                counts.unprovisioned_rows += s.rows;
+            }
             Some(s) => {
                 counts.filled += s.filled;
+                counts.merged += s.merged;
                 counts.resized += u64::from(s.resized);
                 series.push(s);
             }
@@ -93,8 +109,10 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
 #[derive(Default)]
 struct Counts {
     filled: u64,
+    merged: u64,
     resized: u64,
     unprovisioned: u64,
+    unprovisioned_rows: u64,
     no_rows: u64,
 }
 
@@ -128,6 +146,11 @@ fn provenance(counts: &Counts, vms: usize, epoch: f64) -> ProvenanceStep {
             "gap_filling",
             "a gap over 1.5 steps repeats the previous row for round(gap/300)-1 steps",
         )
+        .with("rows_merged_same_timestamp", counts.merged)
+        .with(
+            "same_timestamp",
+            "rows repeating the previous row's timestamp are merged into one sample: each value the largest of the merged rows'",
+        )
         .with("vms_dropped_unprovisioned", counts.unprovisioned)
         .with("vms_dropped_without_valid_rows", counts.no_rows)
 }
@@ -139,6 +162,9 @@ struct Series {
     request: Resources,
     resized: bool,
     filled: u64,
+    merged: u64,
+    /// Rows read into the series.
+    rows: u64,
     usage: Usage,
 }
 
@@ -211,6 +237,12 @@ fn parse_row(record: &StringRecord, columns: &[usize; 6], name: &str, line: u64)
     let (cores, capacity, used) = (field(1)?, field(2)?, field(3)?);
     let (memory, memory_used) = (field(4)?, field(5)?);
     let cpu_used = if capacity > 0.0 {
+        if used > capacity * MAX_OVER_PROVISIONED {
+            let reason = format!(
+                "{used} MHz used is over {MAX_OVER_PROVISIONED} times the {capacity} MHz provisioned; expected use in MHz, at most a burst over capacity"
+            );
+            return Err(TraceError::field(name, line, CPU_USAGE, reason));
+        }
         used / capacity * cores
     } else if used == 0.0 {
         0.0
@@ -238,6 +270,8 @@ struct Builder {
     first_request: Resources,
     request: Resources,
     filled: u64,
+    merged: u64,
+    rows: u64,
     usage: Usage,
 }
 
@@ -249,6 +283,8 @@ impl Builder {
             first_request: s.request,
             request: s.request,
             filled: 0,
+            merged: 0,
+            rows: 1,
             usage: Usage {
                 cpu: vec![s.used.cpu.0],
                 memory: vec![s.used.memory.0],
@@ -262,8 +298,22 @@ impl Builder {
             let reason = format!("{} is {why} the previous row's {}", s.timestamp, self.last_timestamp);
             Err(TraceError::field(name, line, TIMESTAMP, reason))
         };
-        if gap <= 0.0 {
-            return bad_time("not after (rows must be in time order):");
+        if gap < 0.0 {
+            return bad_time("before (rows must be in time order):");
+        }
+        self.rows += 1;
+        self.request.cpu.0 = self.request.cpu.0.max(s.request.cpu.0);
+        self.request.memory.0 = self.request.memory.0.max(s.request.memory.0);
+        if gap == 0.0 {
+            self.merged += 1;
+            let keep_max = |series: &mut Vec<f32>, x: f32| {
+                if let Some(last) = series.last_mut() {
+                    *last = last.max(x);
+                }
+            };
+            keep_max(&mut self.usage.cpu, s.used.cpu.0);
+            keep_max(&mut self.usage.memory, s.used.memory.0);
+            return Ok(());
         }
         if gap > MAX_GAP_SECONDS {
             return bad_time("taken as corrupt: a gap of over 7 days after");
@@ -279,8 +329,6 @@ impl Builder {
         self.usage.cpu.push(s.used.cpu.0);
         self.usage.memory.push(s.used.memory.0);
         self.last_timestamp = s.timestamp;
-        self.request.cpu.0 = self.request.cpu.0.max(s.request.cpu.0);
-        self.request.memory.0 = self.request.memory.0.max(s.request.memory.0);
         Ok(())
     }
 
@@ -291,6 +339,8 @@ impl Builder {
             resized: self.request != self.first_request,
             request: self.request,
             filled: self.filled,
+            merged: self.merged,
+            rows: self.rows,
             usage: self.usage,
         }
     }

@@ -44,7 +44,13 @@
 //!   the rest (mid-tier, production, monitoring) on-demand.
 //! - usage per step: the duration-weighted mean of `average_usage` of the
 //!   usage windows that start in the step, in the same units as the request.
-//!   Steps with no window use 0 (counted).
+//!   Windows of one instance that repeat a start time are windows of the
+//!   step like any other and enter its mean with their lengths. Steps with
+//!   no window use 0 (counted). Usage rows of instances left out, outside
+//!   the first run or without an average are counted; an import that leaves
+//!   out most usage rows carries a warning.
+//! - ranges: requests and usage are normalised to the largest machine, so a
+//!   value above 1 is a field error.
 
 use super::rows::{check_step, each_record, find_column, MAX_SECONDS};
 use super::{end_step_of, step_of, ImportOptions, Imported};
@@ -146,9 +152,19 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         .filter_map(|(key, inst)| resolve(key, inst, last_time, opts.step_seconds, &mut counts))
         .map(|run| (run.key, run))
         .collect();
+    let rows_before = report.rows;
     for source in usage {
         read_usage(source, opts, &mut report, &mut runs, &mut counts)?;
     }
+    let c = &counts;
+    report.drop_rows(
+        format!(
+            "usage rows ({} of instances unknown or left out, {} outside the first run, {} without an average)",
+            c.usage_unknown, c.usage_outside, c.usage_no_average
+        ),
+        c.usage_unknown + c.usage_outside + c.usage_no_average,
+        report.rows - rows_before,
+    );
     finish(runs, counts, report, opts)
 }
 
@@ -277,7 +293,13 @@ fn parse_optional(record: &csv::StringRecord, index: usize, file: &str, line: u6
     if raw.is_empty() {
         return Ok(None);
     }
-    Ok(Some(parse_amount(raw, file, line, field)? as f32))
+    let x = parse_amount(raw, file, line, field)?;
+    // Normalised to the largest machine: one instance cannot ask for or use more.
+    if x > 1.0 {
+        let reason = format!("{x} is over 1; expected a share of the trace's largest machine (0-1)");
+        return Err(TraceError::field(file, line, field, reason));
+    }
+    Ok(Some(x as f32))
 }
 
 /// Microseconds since the trace start; `2^63-1` ("after the trace") only

@@ -21,6 +21,10 @@
 //!   1/4 to 1/2; that is not applied.)
 //! - priority: on-demand (the trace has no spot class).
 //!
+//! A negative `cpu` or `memory`, or one too large for a 32-bit float, is a
+//! field error. Events that share a timestamp are applied in file order: a
+//! VM created and deleted at one time lives one step.
+//!
 //! A deletion of a VM that is not alive (never created, or already deleted)
 //! and a second creation of a live VM are row errors naming field `vmid`. A
 //! `vmid` may be created again after its deletion: that is a new VM.
@@ -101,8 +105,20 @@ fn read_file(source: Source, policy: OnBadRow, report: &mut ReadReport, state: &
 fn parse_event(record: &csv::StringRecord, cols: &[usize; 5], file: &str, line: u64) -> Result<Event> {
     let field = |i: usize| get(record, cols[i], file, line, COLUMNS[i]);
     let vmid = parse_field::<u64>(field(0)?, file, line, "vmid")?;
-    let cpu = parse_amount(field(1)?, file, line, "cpu")? as f32;
-    let memory = parse_amount(field(2)?, file, line, "memory")? as f32;
+    let size = |i: usize, name: &str| -> Result<f32> {
+        let x = parse_amount(field(i)?, file, line, name)?;
+        let y = x as f32;
+        if !y.is_finite() {
+            return Err(TraceError::field(
+                file,
+                line,
+                name,
+                format!("{x} is too large for a VM size"),
+            ));
+        }
+        Ok(y)
+    };
+    let (cpu, memory) = (size(1, "cpu")?, size(2, "memory")?);
     let time = parse_seconds(field(3)?, file, line, "time")?;
     let delete = match field(4)? {
         "0" => false,

@@ -105,8 +105,16 @@ pub struct Imported {
     pub report: ReadReport,
 }
 
-/// Reads already opened sources in the given format.
+/// Reads already opened sources in the given format. An import that leaves
+/// out most of some kind of row it read is not refused, but its report
+/// carries warnings (`report.warnings`, see [`ReadReport::loss_warnings`]).
 pub fn import(format: Format, sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
+    let mut imported = read_format(format, sources, opts)?;
+    imported.report.warnings = imported.report.loss_warnings(format.name());
+    Ok(imported)
+}
+
+fn read_format(format: Format, sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     if sources.is_empty() {
         return Err(TraceError::Invalid(format!(
             "no input files given for format {}",
@@ -138,6 +146,9 @@ pub fn import_paths(format: Format, paths: &[PathBuf], opts: &ImportOptions) -> 
         step.details.insert("files".into(), json!(files.len()));
         step.details
             .insert("skipped_rows".into(), json!(imported.report.skipped_rows));
+        if !imported.report.warnings.is_empty() {
+            step.details.insert("warnings".into(), json!(imported.report.warnings));
+        }
     }
     Ok(imported)
 }

@@ -20,8 +20,10 @@
 //! - Memory usage is 0 at every step: PlanetLab records no memory, and
 //!   inventing some would pass a guess off as data.
 //! - Priority is on-demand (the trace has no notion of priority).
-//! - A line that is not a percentage in `0..=100` is a bad row (field
-//!   `cpu_percent`). Under [`OnBadRow::Skip`] its step keeps the previous
+//! - A line that is not a whole percentage in `0..=100` is a bad row (field
+//!   `cpu_percent`). PlanetLab writes whole numbers only: a value with a
+//!   fraction, such as `0.35`, is most likely a 0–1 share written where a
+//!   percentage belongs, and is refused rather than read as 0.35 %. Under [`OnBadRow::Skip`] its step keeps the previous
 //!   good value (the first good value for leading bad lines) so that the day
 //!   stays aligned in time; the number of steps filled so is recorded. Blank
 //!   lines at the end of a file are ignored; blank lines before a value are
@@ -182,6 +184,11 @@ fn parse_percent(text: &str, file: &str, line: u64) -> Result<f32> {
             FIELD,
             format!("{p} is not a CPU utilisation percentage in 0..=100"),
         ));
+    }
+    if p.fract() != 0.0 {
+        let reason =
+            format!("{p} is not a whole percentage: PlanetLab writes whole numbers 0..=100 (is it a 0-1 share?)");
+        return Err(TraceError::field(file, line, FIELD, reason));
     }
     Ok(p as f32)
 }
