@@ -1,5 +1,6 @@
 //! Embeds the real trace excerpts of `data/samples/` in the binary, so the
-//! default workload needs no files at run time.
+//! default workload needs no files at run time. Documentation (`*.md`) and
+//! licence files stay out.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,10 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if !path.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".md")) {
+            } else if !path.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.ends_with(".md") || n.starts_with("LICENSE")
+            }) {
                 out.push(path);
             }
         }
@@ -48,6 +52,10 @@ fn main() {
     table("BITBRAINS", &root, "bitbrains-rnd", &mut code);
     table("PLANETLAB", &root, "planetlab", &mut code);
     table("OPENB", &root, "alibaba-openb-2023", &mut code);
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("samples.rs");
-    std::fs::write(out, code).unwrap();
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out.join("samples.rs"), code).unwrap();
+    // A file of its own, so `samples_azure.rs` embeds only what it reads.
+    let mut azure = String::new();
+    table("AZURE_PACKING", &root, "azure-packing-2020", &mut azure);
+    std::fs::write(out.join("samples_azure.rs"), azure).unwrap();
 }

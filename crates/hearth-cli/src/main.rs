@@ -9,6 +9,7 @@ mod fleet_args;
 mod output;
 mod policies;
 mod samples;
+mod samples_azure;
 mod trace_cmd;
 mod workload_file;
 

@@ -40,7 +40,7 @@ pub enum BadRowArg {
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// Trace format: planetlab, bitbrains, alibaba-openb, azure-vm, azure-functions-2019,
-    /// azure-functions-2021, google-2019, alibaba-2018, huawei.
+    /// azure-functions-2021, google-2019, alibaba-2018, huawei, azure-packing-2020.
     pub format: String,
     /// Files or directories (read recursively, sorted); `.gz` is read transparently.
     #[arg(required = true)]

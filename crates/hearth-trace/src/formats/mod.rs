@@ -5,6 +5,7 @@ pub mod alibaba_2018;
 pub mod alibaba_openb;
 pub mod azure_functions_2019;
 pub mod azure_functions_2021;
+pub mod azure_packing_2020;
 pub mod azure_vm;
 pub mod bitbrains;
 pub mod google_2019;
@@ -33,10 +34,11 @@ pub enum Format {
     Google2019,
     Alibaba2018,
     Huawei,
+    AzurePacking2020,
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Planetlab,
         Format::Bitbrains,
         Format::AlibabaOpenb,
@@ -46,6 +48,7 @@ impl Format {
         Format::Google2019,
         Format::Alibaba2018,
         Format::Huawei,
+        Format::AzurePacking2020,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Format {
             Format::Google2019 => "google-2019",
             Format::Alibaba2018 => "alibaba-2018",
             Format::Huawei => "huawei",
+            Format::AzurePacking2020 => "azure-packing-2020",
         }
     }
 }
@@ -131,6 +135,7 @@ fn read_format(format: Format, sources: Vec<Source>, opts: &ImportOptions) -> Re
         Format::Google2019 => google_2019::read(sources, opts),
         Format::Alibaba2018 => alibaba_2018::read(sources, opts),
         Format::Huawei => huawei::read(sources, opts),
+        Format::AzurePacking2020 => azure_packing_2020::read(sources, opts),
     }
 }
 
