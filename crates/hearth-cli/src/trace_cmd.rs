@@ -85,6 +85,10 @@ pub struct ComposeArgs {
     /// one type (`tenant-type`). Each VM takes its own offset in the source.
     #[arg(long, value_enum, default_value_t = UsageByArg::Tenant)]
     pub usage_by: UsageByArg,
+    /// Draw usage only from this part of the usage trace's VMs, as fractions of their count in
+    /// file order (`0.5:1` is the second half): to test on usage VMs that training never saw.
+    #[arg(long, value_name = "FROM:TO", default_value = "0:1")]
+    pub usage_vms: String,
     /// Where requested sizes come from.
     #[arg(long, value_enum, default_value_t = SizesArg::Usage)]
     pub sizes: SizesArg,
@@ -221,6 +225,16 @@ fn save(path: &std::path::Path, w: &hearth_trace::Workload) -> Result<()> {
 fn compose_cmd(a: ComposeArgs) -> Result<()> {
     let arrivals = a.workload_file.read(&a.arrivals)?;
     let usage = a.workload_file.read(&a.usage)?;
+    let (from, to) = a
+        .usage_vms
+        .split_once(':')
+        .and_then(|(f, t)| Some((f.trim().parse::<f64>().ok()?, t.trim().parse::<f64>().ok()?)))
+        .with_context(|| format!("--usage-vms {:?}: expected FROM:TO fractions such as 0.5:1", a.usage_vms))?;
+    let usage = if (from, to) == (0.0, 1.0) {
+        usage
+    } else {
+        hearth_trace::split_by_vm(&usage, from, to).context("--usage-vms")?
+    };
     let time = match (a.time, a.vms.is_some()) {
         (Some(TimeArg::Real), true) => bail!("--vms applies to --time scaled only; a real-time window has the trace's VMs"),
         (Some(TimeArg::Scaled), _) | (None, true) if a.start_day.is_some() => {

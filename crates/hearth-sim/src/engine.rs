@@ -121,7 +121,7 @@ impl<'w> Engine<'w> {
         let horizon = workload.end().index();
         Engine {
             workload,
-            servers: Servers::new(fleet, horizon, config.admission),
+            servers: Servers::new(fleet, horizon, config.admission, workload.observed_from),
             config: *config,
             rng: SimRng::seed_from_u64(config.seed),
             host: vec![None; workload.vms.len()],

@@ -4,7 +4,6 @@
 use crate::engine::Engine;
 use crate::fleet::ServerId;
 use crate::metrics::{Eviction, RunMetrics};
-use crate::state::observed_contribution;
 use hearth_trace::{Priority, Resources, Step, Vm, VmId};
 
 /// Evicts spot VMs so that `vm` fits somewhere; returns that server, or
@@ -46,7 +45,7 @@ fn victims_on(engine: &Engine, s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>
     let servers = &engine.servers;
     let admission = servers.admission;
     let limit = admission.limit(servers.capacity[s]);
-    let counted = |v: &Vm| admission.counted(observed_contribution(v, now, admission), v.request);
+    let counted = |v: &Vm| admission.counted(servers.observed_contribution(v, now), v.request);
     let mut spots: Vec<(VmId, Resources)> = servers.residents[s]
         .iter()
         .map(|&id| &engine.workload.vms[id.0 as usize])

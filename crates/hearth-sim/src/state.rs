@@ -26,13 +26,17 @@ pub(crate) struct Servers {
     pub spot_residents: Vec<u32>,
     pub last_placement: Vec<Option<Step>>,
     pub admission: Admission,
+    /// VMs arriving before this step (the workload's `observed_from`) were
+    /// running before observation began: the allocator has measured them,
+    /// so they count by their usage, not their request, from the start.
+    pub observed_from: Step,
     /// The largest admission limit of any server, per resource: a VM
     /// requesting more is admitted nowhere, whatever the fleet's state.
     pub largest_limit: Resources,
 }
 
 impl Servers {
-    pub fn new(fleet: &Fleet, horizon: usize, admission: Admission) -> Servers {
+    pub fn new(fleet: &Fleet, horizon: usize, admission: Admission, observed_from: Step) -> Servers {
         let n = fleet.capacities.len();
         Servers {
             capacity: fleet.capacities.clone(),
@@ -46,6 +50,7 @@ impl Servers {
             spot_residents: vec![0; n],
             last_placement: vec![None; n],
             admission,
+            observed_from,
             largest_limit: fleet.capacities.iter().fold(Resources::default(), |m, c| {
                 let l = admission.limit(*c);
                 Resources::new(m.cpu.0.max(l.cpu.0), m.memory.0.max(l.memory.0))
@@ -79,7 +84,8 @@ impl Servers {
     pub fn place(&mut self, s: ServerId, vm: &Vm, now: Step) {
         let i = s.index();
         self.committed[i] += vm.request;
-        self.unmeasured[i] += vm.request;
+        let amount = self.unmeasured_amount(vm);
+        self.unmeasured[i] += amount;
         self.residents[i].push(vm.id);
         self.spot_residents[i] += u32::from(vm.priority == Priority::Spot);
         self.last_placement[i] = Some(now);
@@ -93,7 +99,8 @@ impl Servers {
     pub fn remove(&mut self, s: ServerId, vm: &Vm, now: Step) {
         let i = s.index();
         if vm.arrival >= now {
-            self.unmeasured[i] -= vm.request;
+            let amount = self.unmeasured_amount(vm);
+            self.unmeasured[i] -= amount;
         } else {
             self.measured[i] -= vm.usage_at(Step(now.0 - 1));
         }
@@ -110,24 +117,33 @@ impl Servers {
         }
     }
 
+    /// What a VM placed since the last measurement counts for: its request,
+    /// or its usage if it was running before observation began.
+    fn unmeasured_amount(&self, vm: &Vm) -> Resources {
+        if vm.arrival < self.observed_from {
+            vm.usage_at(vm.arrival)
+        } else {
+            vm.request
+        }
+    }
+
+    /// What a resident VM adds to its server's observed usage at step
+    /// `now`: its usage at the previous step once measured; before that, its
+    /// unmeasured amount where the admission mode counts it, else nothing.
+    pub(crate) fn observed_contribution(&self, vm: &Vm, now: Step) -> Resources {
+        if vm.arrival < now {
+            vm.usage_at(Step(now.0 - 1))
+        } else if self.admission.counts_unmeasured() {
+            self.unmeasured_amount(vm)
+        } else {
+            Resources::default()
+        }
+    }
+
     #[inline]
     pub fn load(&self, s: usize, t: Step) -> Resources {
         let k = s * self.horizon + t.index();
         Resources::new(self.cpu[k], self.memory[k])
-    }
-}
-
-/// What a resident VM adds to its server's observed usage at step `now`:
-/// if it arrived this step (it has not been measured yet), its request where
-/// `admission` counts unmeasured placements and nothing where it does not;
-/// else its usage at the previous step.
-pub(crate) fn observed_contribution(vm: &Vm, now: Step, admission: Admission) -> Resources {
-    if vm.arrival < now {
-        vm.usage_at(Step(now.0 - 1))
-    } else if admission.counts_unmeasured() {
-        vm.request
-    } else {
-        Resources::default()
     }
 }
 

@@ -7,8 +7,11 @@
 //!
 //! - **Real time**, for traces with real lifetimes (Azure's packing trace): a
 //!   window of the trace (`start_day`, `days`) is replayed as it happened.
-//!   VMs already running at the window's start arrive at its first step with
-//!   the rest of their life; lives running past its end are clipped there.
+//!   VMs already running at the window's start arrive at step 0 with the
+//!   rest of their life, and the window's own arrivals follow from step 1:
+//!   the workload's `observed_from` is step 1, which tells the simulator that
+//!   the VMs of step 0 were running (and measured) before observation began.
+//!   Lives running past the window's end are clipped there.
 //! - **Time-scaled**, for sparse traces (openb): the arrival trace's
 //!   observation window is stretched or squeezed onto the requested span,
 //!   lifetimes by the same factor, so the shape of the arrival pattern and the
@@ -170,7 +173,7 @@ pub fn compose(arrivals: &Workload, usage: &Workload, opts: &ComposeOptions) -> 
         .with("arrivals", json!(arrivals.provenance))
         .with("usage", json!(usage.provenance));
     let mut w = Workload::new(usage.step_seconds, built.vms, Default::default())?;
-    w.observed_from = Step(0);
+    w.observed_from = plan.observed_from;
     w.record(step);
     Ok(w)
 }
@@ -195,6 +198,7 @@ fn scaled(
         step_seconds,
         end: Step(((target_span / step_seconds as f64).ceil() as u32).max(1)),
         sizes: opts.sizes,
+        observed_from: Step(0),
     };
     let step = ProvenanceStep::new("compose")
         .with("time", "scaled")
@@ -228,12 +232,19 @@ fn real_time(
         .filter(|a| a.at < end && a.at + a.life > start)
         .map(|a| {
             let mut a = *a;
-            if a.at < start {
+            // At the trace's own start, its first step holds the VMs that
+            // started before the trace (readers put them there; Azure's
+            // packing sample 0 has 7,023) and cannot be told from the few
+            // that arrived in its first step: all count as already running.
+            if a.at < start || (start == 0.0 && a.at == 0.0) {
                 already_running += 1;
                 a.life -= start - a.at;
-                a.at = start;
+                a.at = 0.0;
+            } else {
+                // One step later, so that step 0 holds only the VMs already
+                // running: the observation window starts at step 1.
+                a.at = a.at - start + step_seconds as f64;
             }
-            a.at -= start;
             a
         })
         .collect();
@@ -246,8 +257,9 @@ fn real_time(
     let plan = Plan {
         scale: 1.0,
         step_seconds,
-        end: Step(((span / step_seconds as f64).ceil() as u32).max(1)),
+        end: Step(((span / step_seconds as f64).ceil() as u32).max(1) + 1),
         sizes: opts.sizes,
+        observed_from: Step(u32::from(already_running > 0)),
     };
     let step = ProvenanceStep::new("compose")
         .with("time", "real")
@@ -375,6 +387,9 @@ struct Plan {
     step_seconds: u32,
     end: Step,
     sizes: SizeSource,
+    /// Step 1 when VMs already running at a real-time window's start are
+    /// replayed at step 0 (they were measured before it began), else 0.
+    observed_from: Step,
 }
 
 struct Built {
