@@ -66,7 +66,10 @@ fn a_time_split_is_disjoint_and_ordered() {
 #[test]
 fn a_vm_arriving_at_the_cut_is_in_the_later_part() {
     let w = workload(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // window 0..10
-    let (a, b) = (split_by_time(&w, 0.0, 0.5).unwrap(), split_by_time(&w, 0.5, 1.0).unwrap());
+    let (a, b) = (
+        split_by_time(&w, 0.0, 0.5).unwrap(),
+        split_by_time(&w, 0.5, 1.0).unwrap(),
+    );
     assert_eq!(tags(&a), [1, 2, 3, 4, 5]);
     assert_eq!(tags(&b), [6, 7, 8, 9, 10]);
 }
