@@ -70,12 +70,15 @@ fn model() -> Arc<FirePlaceModel> {
         .clone()
 }
 
-fn policies() -> Vec<(String, Box<dyn Fn() -> Box<dyn Policy>>)> {
-    let mut out: Vec<(String, Box<dyn Fn() -> Box<dyn Policy>>)> = HEURISTICS
+/// Makes a fresh policy for each run.
+type Maker = Box<dyn Fn() -> Box<dyn Policy>>;
+
+fn policies() -> Vec<(String, Maker)> {
+    let mut out: Vec<(String, Maker)> = HEURISTICS
         .iter()
         .chain(&["power-of-4"])
         .map(|&name| {
-            let make: Box<dyn Fn() -> Box<dyn Policy>> = Box::new(move || heuristic(name).unwrap());
+            let make: Maker = Box::new(move || heuristic(name).unwrap());
             (name.to_string(), make)
         })
         .collect();
