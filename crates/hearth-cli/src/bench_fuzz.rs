@@ -50,9 +50,12 @@ enum Reader {
     Skypilot,
 }
 
+/// Files by name and content.
+type Files = Vec<(&'static str, Vec<u8>)>;
+
 /// Each reader with the files it reads (one input mutated per case, the
 /// others as shipped).
-fn readers() -> Vec<(Reader, Vec<(&'static str, Vec<u8>)>)> {
+fn readers() -> Vec<(Reader, Files)> {
     let head = |(n, b): (&'static str, &'static [u8]), lines: usize| {
         let kept: Vec<u8> = b
             .split_inclusive(|&c| c == b'\n')
