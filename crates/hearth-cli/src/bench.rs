@@ -26,6 +26,9 @@ pub enum BenchCmd {
     /// Latency of FirePlace's in-process decision (sampling and feature extraction included),
     /// timed at every decision of a simulation of the default workload.
     Decision(DecisionArgs),
+    /// Every trace reader over generated inputs (mutated fixtures and samples, random bytes):
+    /// reports the panics found, accepted inputs that break the workload's invariants, and the time.
+    Fuzz(crate::bench_fuzz::FuzzArgs),
 }
 
 #[derive(Args, Debug)]
@@ -83,6 +86,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
         BenchCmd::DslabIaas(a) => iaas(a),
         BenchCmd::Sim(a) => sim(a),
         BenchCmd::Decision(a) => decision(a),
+        BenchCmd::Fuzz(a) => crate::bench_fuzz::run(a),
     }
 }
 

@@ -42,7 +42,9 @@ pub struct CompareArgs {
     /// Run seeds seed..seed+N and report the spread.
     #[arg(long, default_value_t = 1)]
     pub seeds: u64,
-    /// Largest fleet the search tries (default: twice the peak number of VMs alive).
+    /// Largest fleet the search tries (default: twice the peak number of VMs alive). Confirmation
+    /// stays within it: an answer within 2 of the cap is confirmed only up to the cap, and its
+    /// `reason` says so; with no answer, the reason says whether this cap was reached.
     #[arg(long)]
     pub max_servers: Option<usize>,
     #[command(flatten)]
@@ -89,6 +91,9 @@ pub fn run(args: CompareArgs) -> Result<()> {
     }
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
+    }
+    if args.max_servers == Some(0) {
+        bail!("--max-servers must be at least 1");
     }
     let (workload, source) = load_workload(&args)?;
     let spec = args.fleet.spec()?;
@@ -285,7 +290,8 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
     }
     println!("{t}");
     println!(
-        "servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes",
+        "servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes \
+         up to the cap",
         limit * 100.0
     );
     if let Some(b) = bound {
@@ -294,13 +300,15 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
             b.peak_cpu_cores, b.peak_cpu_step.0, b.peak_memory_gib, b.peak_memory_step.0, b.cpu_servers, b.memory_servers
         );
     }
-    for r in results.iter().filter(|r| r.servers_needed.is_none()) {
-        println!(
-            "  {} ({}): no fleet size meets the limit: {}",
-            r.policy,
-            r.admission,
-            r.reason.as_deref().unwrap_or("?")
-        );
+    for r in results {
+        let Some(reason) = &r.reason else { continue };
+        match r.servers_needed {
+            None => println!(
+                "  {} ({}): no fleet size meets the limit: {reason}",
+                r.policy, r.admission
+            ),
+            Some(n) => println!("  {} ({}): {n} servers, {reason}", r.policy, r.admission),
+        }
     }
 }
 

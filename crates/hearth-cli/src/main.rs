@@ -2,6 +2,7 @@
 //! simulation over real public traces.
 
 mod bench;
+mod bench_fuzz;
 mod compare;
 mod evict_cmd;
 mod fireplace_cmd;

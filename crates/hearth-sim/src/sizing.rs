@@ -4,8 +4,20 @@
 //! Overload rates of randomised policies are not strictly monotone in fleet
 //! size, so the binary search's answer is confirmed: the next `confirm`
 //! sizes up must meet the limit too, else the search moves up past the
-//! failure. A policy that meets the limit at no size up to the cap is
-//! reported as such, with the reason.
+//! failure. Confirmation stays within the cap: no size above it is run, so
+//! an answer near the cap is confirmed only up to the cap (its `reason`
+//! says so). A policy that meets the limit at no size up to the cap is
+//! reported as such, with the reason: the cap set by the caller was
+//! reached, or, at the default cap (room for every VM twice over), more
+//! servers do not help.
+//!
+//! The answer equals a scan over every size (the smallest size whose
+//! confirmation window meets the limit) when the sizes that fail above the
+//! smallest size that meets it lie within `confirm` of it. A failing size
+//! further up that a probe of the doubling or of the binary search lands on
+//! can hide a smaller window below it: the answer is then larger than the
+//! scan's (conservative, never a size that fails), for O(log n) runs
+//! instead of n.
 
 use crate::engine::{run, SimConfig};
 use crate::fleet::FleetSpec;
@@ -22,7 +34,8 @@ pub struct SizingOptions {
     pub overload_limit: f64,
     /// Sizes above the answer that must meet the limit too.
     pub confirm: usize,
-    /// Largest fleet tried; default twice the peak number of VMs alive.
+    /// Largest fleet tried, confirmation included; default twice the peak
+    /// number of VMs alive.
     pub max_servers: Option<usize>,
 }
 
@@ -40,8 +53,12 @@ impl Default for SizingOptions {
 pub struct Sizing {
     /// `None` when no fleet size up to the cap meets the limit.
     pub servers_needed: Option<usize>,
-    /// Why there is no answer, when there is none.
+    /// Why there is no answer, when there is none; with an answer, set
+    /// only when the cap cut its confirmation short.
     pub reason: Option<String>,
+    /// The fleet size the search stopped at: the cap set by the caller, or
+    /// the default (twice the peak number of VMs alive, at least 8).
+    pub cap: usize,
     /// The run at the answer, or at the cap when there is none.
     pub metrics: RunMetrics,
     /// Simulations run by the search.
@@ -88,15 +105,18 @@ impl Search<'_> {
         Ok(m.rejections == 0 && m.overload_rate <= self.opts.overload_limit)
     }
 
-    fn run_search(&mut self) -> Result<Sizing, SimError> {
-        let cap = self
-            .opts
+    fn cap(&self) -> usize {
+        self.opts
             .max_servers
-            .unwrap_or_else(|| (2 * self.workload.peak_alive().0).max(8));
-        let Some(mut hi) = self.first_meeting(cap)? else {
+            .unwrap_or_else(|| (2 * self.workload.peak_alive().0).max(8))
+            .max(1)
+    }
+
+    fn run_search(&mut self) -> Result<Sizing, SimError> {
+        let cap = self.cap();
+        let Some((mut lo, mut hi)) = self.first_meeting(cap)? else {
             return Ok(self.unattainable(cap));
         };
-        let mut lo = hi / 2; // fails, or is 0
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if self.meets(mid)? {
@@ -106,30 +126,34 @@ impl Search<'_> {
             }
         }
         match self.confirmed_from(hi, cap)? {
-            Some(n) => Ok(self.answer(n)),
+            Some(n) => Ok(self.answer(n, cap)),
             None => Ok(self.unattainable(cap)),
         }
     }
 
-    /// Doubles from 1 until a size meets the limit.
-    fn first_meeting(&mut self, cap: usize) -> Result<Option<usize>, SimError> {
-        let mut n = 1;
+    /// Doubles from 1 until a size meets the limit: that size and the
+    /// last size that failed (0 when 1 meets). The last failure, not half
+    /// the size found: when the cap clips the doubling, half of it was
+    /// never run.
+    fn first_meeting(&mut self, cap: usize) -> Result<Option<(usize, usize)>, SimError> {
+        let (mut failed, mut n) = (0, 1);
         loop {
             if self.meets(n)? {
-                return Ok(Some(n));
+                return Ok(Some((failed, n)));
             }
             if n >= cap {
                 return Ok(None);
             }
+            failed = n;
             n = (n * 2).min(cap);
         }
     }
 
     /// The smallest size from `n` up that meets the limit with its next
-    /// `confirm` sizes.
+    /// `confirm` sizes, those above the cap excepted.
     fn confirmed_from(&mut self, mut n: usize, cap: usize) -> Result<Option<usize>, SimError> {
         while n <= cap {
-            match self.first_failure(n..=n + self.opts.confirm)? {
+            match self.first_failure(n..=(n + self.opts.confirm).min(cap))? {
                 Some(k) => n = k + 1,
                 None => return Ok(Some(n)),
             }
@@ -146,33 +170,55 @@ impl Search<'_> {
         Ok(None)
     }
 
-    fn answer(&mut self, n: usize) -> Sizing {
+    fn answer(&mut self, n: usize, cap: usize) -> Sizing {
+        let reason = (n + self.opts.confirm > cap).then(|| {
+            format!(
+                "confirmed only up to the cap of {cap} servers: sizes above it were not run ({})",
+                self.cap_origin()
+            )
+        });
         Sizing {
             servers_needed: Some(n),
-            reason: None,
+            reason,
+            cap,
             metrics: self.runs[&n].clone(),
             runs: self.runs.len(),
         }
     }
 
+    fn cap_origin(&self) -> &'static str {
+        match self.opts.max_servers {
+            Some(_) => "the cap set by max_servers",
+            None => "the default cap, twice the peak number of VMs alive",
+        }
+    }
+
+    /// No answer: the cap itself was run and failed (the search never
+    /// leaves the cap's failure unexplained by a run that met the limit).
     fn unattainable(&mut self, cap: usize) -> Sizing {
-        let (&n, m) = self.runs.range(..=cap).next_back().expect("the cap was run");
-        let reason = if m.rejections > 0 {
-            format!(
-                "{} VMs still rejected with {n} servers (the largest fleet tried)",
-                m.rejections
-            )
+        let m = &self.runs[&cap];
+        let failure = if m.rejections > 0 {
+            format!("{} VMs still rejected at {cap} servers", m.rejections)
         } else {
             format!(
-                "overload rate {:.2}% at {n} servers (the largest fleet tried) is above the {:.2}% limit: \
-                 more servers do not help this policy",
+                "overload rate {:.2}% at {cap} servers is above the {:.2}% limit",
                 m.overload_rate * 100.0,
                 self.opts.overload_limit * 100.0
             )
         };
+        let reason = match self.opts.max_servers {
+            Some(_) => format!(
+                "the cap of {cap} servers set by max_servers was reached: {failure}; a larger cap may meet the limit"
+            ),
+            None => format!(
+                "{failure}, the default cap (twice the peak number of VMs alive): \
+                 more servers do not help this policy"
+            ),
+        };
         Sizing {
             servers_needed: None,
             reason: Some(reason),
+            cap,
             metrics: m.clone(),
             runs: self.runs.len(),
         }

@@ -68,7 +68,7 @@ fn ten_8_core_vms_need_five_16_core_servers() {
 }
 
 #[test]
-fn a_vm_larger_than_any_server_makes_the_limit_unattainable() {
+fn a_vm_using_more_than_any_server_makes_the_limit_unattainable() {
     let mut vms: Vec<Vm> = (0..4).map(|_| vm(0, 4, 4.0, 2.0, Priority::OnDemand)).collect();
     vms.push(vm(1, 10, 4.0, 20.0, Priority::OnDemand)); // uses 20 cores of a 16-core server
     let w = Workload::new(300, vms, Default::default()).unwrap();

@@ -114,6 +114,8 @@ fn import_both(format: Format, name: &'static str) -> impl Fn(Vec<u8>) -> bool {
     }
 }
 
+/// Fuzzes one reader; returns how many inputs it accepted (each checked
+/// valid by `import_both`).
 fn run_all(format: Format, name: &'static str, seed: Vec<u8>) -> u32 {
     let check = import_both(format, name);
     let mutants = fuzz(mutated(seed.clone()), CASES, &check);
@@ -129,28 +131,25 @@ fn run_all(format: Format, name: &'static str, seed: Vec<u8>) -> u32 {
     );
     // Most mutants of a valid file stay readable: the fuzzing reaches past the header.
     assert!(mutants.1 > CASES / 10, "only {} of {CASES} mutants accepted", mutants.1);
-    ran
+    accepted
 }
 
 #[test]
 fn planetlab_never_panics() {
     let seed = head("planetlab/20110303/146-179_surfsnel_dsl_internl_net_colostate_557", 40);
-    assert_eq!(run_all(Format::Planetlab, "20110303/vm", seed), 2 * CASES + CASES / 3);
+    assert!(run_all(Format::Planetlab, "20110303/vm", seed) > 0);
 }
 
 #[test]
 fn bitbrains_never_panics() {
     let seed = head("bitbrains-rnd/2013-7/82.csv.gz", 20);
-    assert_eq!(run_all(Format::Bitbrains, "2013-7/82.csv", seed), 2 * CASES + CASES / 3);
+    assert!(run_all(Format::Bitbrains, "2013-7/82.csv", seed) > 0);
 }
 
 #[test]
 fn openb_never_panics() {
     let seed = head("alibaba-openb-2023/openb_pod_list_default.csv", 30);
-    assert_eq!(
-        run_all(Format::AlibabaOpenb, "openb_pod_list_default.csv", seed),
-        2 * CASES + CASES / 3
-    );
+    assert!(run_all(Format::AlibabaOpenb, "openb_pod_list_default.csv", seed) > 0);
 }
 
 #[test]
@@ -158,11 +157,23 @@ fn openb_node_list_never_panics() {
     let seed = head("alibaba-openb-2023/openb_node_list_all_node.csv", 30);
     let check = |bytes: Vec<u8>| {
         let source = Source::from_bytes("openb_node_list_all_node.csv", bytes);
-        source.is_ok_and(|s| hearth_trace::formats::alibaba_openb::read_nodes(s, &ImportOptions::default()).is_ok())
+        let Ok(Ok(nodes)) =
+            source.map(|s| hearth_trace::formats::alibaba_openb::read_nodes(s, &ImportOptions::default()))
+        else {
+            return false;
+        };
+        for n in &nodes {
+            assert!(
+                n.cpu.0.is_finite() && n.cpu.0 >= 0.0 && n.memory.0.is_finite() && n.memory.0 >= 0.0,
+                "{n:?}"
+            );
+        }
+        true
     };
-    let (ran, accepted) = total(&[fuzz(arbitrary(), CASES, check), fuzz(mutated(seed), CASES, check)]);
+    let mutants = fuzz(mutated(seed), CASES, check);
+    let (ran, accepted) = total(&[fuzz(arbitrary(), CASES, check), mutants]);
     eprintln!("openb node list: {ran} inputs read without panic, {accepted} accepted");
-    assert_eq!(ran, 2 * CASES);
+    assert!(mutants.1 > CASES / 10, "only {} of {CASES} mutants accepted", mutants.1);
 }
 
 #[test]
@@ -193,5 +204,4 @@ fn skypilot_never_panics() {
     eprintln!("skypilot: {ran} inputs read without panic, {accepted} accepted");
     // JSON is strict: few mutants stay valid, but some must, or only the parser is fuzzed.
     assert!(mutants.1 > 0, "no mutant accepted");
-    assert_eq!(ran, 2 * CASES + CASES / 3);
 }

@@ -492,7 +492,8 @@ fn roles() -> Vec<(Format, &'static str, Vec<u8>)> {
 
 /// Reads the format with role `which` replaced by `bytes` and its other
 /// roles from their fixtures (a gzip copy stands for its plain role), under
-/// both bad-row policies; only a panic fails.
+/// both bad-row policies: a panic fails, and so does an accepted workload
+/// that breaks the workload's invariants.
 fn read_with(which: usize, bytes: Vec<u8>) {
     let all = roles();
     let (format, name, _) = &all[which];
@@ -504,7 +505,9 @@ fn read_with(which: usize, bytes: Vec<u8>) {
         .collect();
     files.push((name, bytes));
     for policy in [OnBadRow::Fail, OnBadRow::Skip] {
-        let _ = run(*format, files.clone(), policy);
+        if let Ok(imported) = run(*format, files.clone(), policy) {
+            imported.workload.validate().expect("an accepted workload is valid");
+        }
     }
 }
 

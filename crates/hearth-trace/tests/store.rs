@@ -592,7 +592,7 @@ fn arb_vm() -> impl Strategy<Value = Vm> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(400))]
     #[test]
     fn random_workloads_round_trip(
         vms in prop::collection::vec(arb_vm(), 0..40),

@@ -29,11 +29,18 @@ pub fn choose(model: &FirePlaceModel, candidates: &[ServerId], rows: &[f64]) -> 
         let p = model
             .chooser
             .predict_row(&rows[c * ROW_FEATURES..(c + 1) * ROW_FEATURES]);
-        if p > best.1 || (p == best.1 && s < best.0) {
+        if prefers((s, p), best) {
             best = (s, p);
         }
     }
     best.0
+}
+
+/// Whether a candidate `(server, score)` beats the best so far: a higher
+/// score, or an equal one on a lower server id. The deployed choice and the
+/// training report's accuracy both use this rule.
+pub fn prefers(candidate: (ServerId, f64), best: (ServerId, f64)) -> bool {
+    candidate.1 > best.1 || (candidate.1 == best.1 && candidate.0 < best.0)
 }
 
 impl Policy for FirePlace {

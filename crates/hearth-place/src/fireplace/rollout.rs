@@ -23,6 +23,9 @@ pub struct Recorded {
     pub labels: Vec<f64>,
     /// Decision index of each row.
     pub groups: Vec<u32>,
+    /// The candidate server of each row (ties in the learner's score go to
+    /// the lowest id, as in the deployed policy).
+    pub servers: Vec<ServerId>,
     pub decisions: u32,
     /// The candidate's own features and its next-hour CPU peak (fraction of
     /// capacity) from the VMs already on it: the learned forecast's data.
@@ -64,6 +67,7 @@ impl Rollout {
             out.rows.extend_from_slice(row);
             out.labels.push(f64::from(u8::from(s == label)));
             out.groups.push(group);
+            out.servers.push(s);
             out.forecast_x.extend_from_slice(&row[..CANDIDATE_FEATURES]);
             let ahead = future.server_cpu_ahead(s, FORECAST_STEPS);
             let peak = ahead.iter().fold(0f32, |a, &b| a.max(b)) as f64;

@@ -5,10 +5,11 @@
 
 use super::features::{feature_names, CANDIDATE_FEATURES, ROW_FEATURES};
 use super::model_file::FirePlaceModel;
+use super::policy::prefers;
 use super::rollout::{Recorded, Rollout};
 use crate::teacher::Teacher;
 use hearth_ml::{Dataset, Model, ModelParams, Task};
-use hearth_sim::{run, Decider, Fleet, SimConfig};
+use hearth_sim::{run, Decider, Fleet, ServerId, SimConfig};
 use hearth_trace::Workload;
 use serde::Serialize;
 use serde_json::json;
@@ -145,17 +146,20 @@ pub fn power_of_two_accuracy(data: &Recorded) -> f64 {
     best.iter().filter(|(_, label)| *label == 1.0).count() as f64 / best.len().max(1) as f64
 }
 
-/// Share of decisions in which the highest-scored candidate is the teacher's.
+/// Share of decisions in which the candidate the model would choose is the
+/// teacher's: the highest score, ties to the lowest server id, as the
+/// deployed policy breaks them ([`super::policy::prefers`]).
 pub fn decision_accuracy(model: &Model, data: &Recorded) -> f64 {
     let scores = model.predict(&data.rows, ROW_FEATURES);
-    let mut best: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 0.0); data.decisions as usize];
-    for ((&g, &p), &label) in data.groups.iter().zip(&scores).zip(&data.labels) {
+    let mut best: Vec<Option<(ServerId, f64, f64)>> = vec![None; data.decisions as usize];
+    for (((&g, &p), &label), &s) in data.groups.iter().zip(&scores).zip(&data.labels).zip(&data.servers) {
         let b = &mut best[g as usize];
-        if p > b.0 {
-            *b = (p, label);
+        if b.is_none_or(|(bs, bp, _)| prefers((s, p), (bs, bp))) {
+            *b = Some((s, p, label));
         }
     }
-    best.iter().filter(|(_, label)| *label == 1.0).count() as f64 / best.len().max(1) as f64
+    let right = best.iter().flatten().filter(|(_, _, label)| *label == 1.0).count();
+    right as f64 / best.len().max(1) as f64
 }
 
 fn fit(family: Family, depth: u16, data: &Recorded, seed: u64) -> Result<Model, TrainError> {
@@ -236,6 +240,7 @@ fn append(data: &mut Recorded, more: Recorded) {
     data.rows.extend(more.rows);
     data.labels.extend(more.labels);
     data.groups.extend(more.groups.into_iter().map(|g| g + offset));
+    data.servers.extend(more.servers);
     data.decisions += more.decisions;
     data.forecast_x.extend(more.forecast_x);
     data.forecast_y.extend(more.forecast_y);
