@@ -54,6 +54,7 @@
 //! a workload: [`read_server_types`] reads them; [`read`] refuses them.
 
 pub mod server_types;
+pub mod sqlite;
 
 pub use server_types::{read_server_types, ServerType};
 
@@ -75,7 +76,7 @@ pub const CORE_UNITS_PER_CORE: f64 = 100.0;
 /// CoSpot RAM units per GiB.
 pub const RAM_UNITS_PER_GIB: f64 = 4.0;
 const SECONDS_PER_DAY: f64 = 86_400.0;
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+pub(crate) const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const CSV_COLUMNS: [&str; 7] = ["vmId", "tenantId", "cores", "ram", "vmTypeId", "starttime", "endtime"];
 /// Most VM-steps one import may hold: every step costs 8 bytes of usage,
 /// so this bounds memory to 2 GiB (the full zone needs a longer step).
@@ -92,11 +93,14 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         report.files += 1;
         let (name, input, is_sqlite) = sniff(source)?;
         if is_sqlite {
-            return Err(TraceError::file(&name, "the SQLite form is not read yet"));
+            forms.push("sqlite");
+            sqlite::read(&name, input, opts, &mut report, &mut trace)?;
+        } else {
+            forms.push("cospot-csv");
+            read_csv(name, input, opts, &mut report, &mut trace)?;
         }
-        forms.push("cospot-csv");
-        read_csv(name, input, opts, &mut report, &mut trace)?;
     }
+    forms.sort_unstable();
     forms.dedup();
     let step = trace.provenance(&forms, &report);
     let workload = Workload::new(opts.step_seconds, trace.vms, Provenance { steps: vec![step] })?;
