@@ -216,7 +216,9 @@ pub(crate) struct Trace {
     step_seconds: u32,
     vms: Vec<Vm>,
     vm_steps: u64,
-    first_row: HashMap<String, (String, u64)>,
+    /// Where each vmId was first read: (index into `files`, line).
+    first_row: HashMap<String, (usize, u64)>,
+    files: Vec<String>,
     tenants: HashMap<String, TenantId>,
     flavours: HashMap<(u32, u32), VmTypeId>,
     flavour_list: Vec<(Resources, u64)>,
@@ -235,6 +237,7 @@ impl Trace {
             vms: Vec::new(),
             vm_steps: 0,
             first_row: HashMap::new(),
+            files: Vec::new(),
             tenants: HashMap::new(),
             flavours: HashMap::new(),
             flavour_list: Vec::new(),
@@ -253,7 +256,8 @@ impl Trace {
             size(r.ram_units, RAM_UNITS_PER_GIB, file, line)?,
         );
         let life = self.life(r.start_days, r.end_days, file, line)?;
-        if let Some((first_file, first_line)) = self.first_row.get(&r.vm_id) {
+        if let Some(&(first_file, first_line)) = self.first_row.get(&r.vm_id) {
+            let first_file = &self.files[first_file];
             let reason = format!("VM {} listed twice (first at {first_file}:{first_line})", r.vm_id);
             return Err(TraceError::field(file, line, "vmId", reason));
         }
@@ -263,7 +267,10 @@ impl Trace {
             return Err(TraceError::row(file, line, reason));
         }
         self.vm_steps += steps;
-        self.first_row.insert(r.vm_id, (file.to_string(), line));
+        if self.files.last().is_none_or(|f| f != file) {
+            self.files.push(file.to_string());
+        }
+        self.first_row.insert(r.vm_id, (self.files.len() - 1, line));
         let next_tenant = TenantId(self.tenants.len() as u32);
         let tenant = *self.tenants.entry(r.tenant).or_insert(next_tenant);
         let vm_type = self.flavour(request);

@@ -222,17 +222,13 @@ fn shown(v: &Value) -> String {
 }
 
 fn integer(v: &Value, table: &str, rowid: u64, field: &str) -> Result<i64> {
-    match v {
-        Value::Integer(i) => Ok(*i),
-        Value::Real(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(*x as i64),
-        Value::Text(t) if t.trim().parse::<i64>().is_ok() => Ok(t.trim().parse().unwrap_or_default()),
-        _ => Err(TraceError::field(
-            table,
-            rowid,
-            field,
-            format!("{} is not a whole number", shown(v)),
-        )),
-    }
+    let x = match v {
+        Value::Integer(i) => Some(*i),
+        Value::Real(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(*x as i64),
+        Value::Text(t) => t.trim().parse().ok(),
+        _ => None,
+    };
+    x.ok_or_else(|| TraceError::field(table, rowid, field, format!("{} is not a whole number", shown(v))))
 }
 
 fn real(v: &Value, table: &str, rowid: u64, field: &str) -> Result<f64> {
