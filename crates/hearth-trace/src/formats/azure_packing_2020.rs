@@ -54,6 +54,7 @@
 //! a workload: [`read_server_types`] reads them; [`read`] refuses them.
 
 pub mod server_types;
+pub mod sqlite;
 
 pub use server_types::{read_server_types, ServerType};
 
@@ -75,7 +76,7 @@ pub const CORE_UNITS_PER_CORE: f64 = 100.0;
 /// CoSpot RAM units per GiB.
 pub const RAM_UNITS_PER_GIB: f64 = 4.0;
 const SECONDS_PER_DAY: f64 = 86_400.0;
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+pub(crate) const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const CSV_COLUMNS: [&str; 7] = ["vmId", "tenantId", "cores", "ram", "vmTypeId", "starttime", "endtime"];
 /// Most VM-steps one import may hold: every step costs 8 bytes of usage,
 /// so this bounds memory to 2 GiB (the full zone needs a longer step).
@@ -92,11 +93,14 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
         report.files += 1;
         let (name, input, is_sqlite) = sniff(source)?;
         if is_sqlite {
-            return Err(TraceError::file(&name, "the SQLite form is not read yet"));
+            forms.push("sqlite");
+            sqlite::read(&name, input, opts, &mut report, &mut trace)?;
+        } else {
+            forms.push("cospot-csv");
+            read_csv(name, input, opts, &mut report, &mut trace)?;
         }
-        forms.push("cospot-csv");
-        read_csv(name, input, opts, &mut report, &mut trace)?;
     }
+    forms.sort_unstable();
     forms.dedup();
     let step = trace.provenance(&forms, &report);
     let workload = Workload::new(opts.step_seconds, trace.vms, Provenance { steps: vec![step] })?;
@@ -212,7 +216,9 @@ pub(crate) struct Trace {
     step_seconds: u32,
     vms: Vec<Vm>,
     vm_steps: u64,
-    first_row: HashMap<String, (String, u64)>,
+    /// Where each vmId was first read: (index into `files`, line).
+    first_row: HashMap<String, (usize, u64)>,
+    files: Vec<String>,
     tenants: HashMap<String, TenantId>,
     flavours: HashMap<(u32, u32), VmTypeId>,
     flavour_list: Vec<(Resources, u64)>,
@@ -231,6 +237,7 @@ impl Trace {
             vms: Vec::new(),
             vm_steps: 0,
             first_row: HashMap::new(),
+            files: Vec::new(),
             tenants: HashMap::new(),
             flavours: HashMap::new(),
             flavour_list: Vec::new(),
@@ -249,7 +256,8 @@ impl Trace {
             size(r.ram_units, RAM_UNITS_PER_GIB, file, line)?,
         );
         let life = self.life(r.start_days, r.end_days, file, line)?;
-        if let Some((first_file, first_line)) = self.first_row.get(&r.vm_id) {
+        if let Some(&(first_file, first_line)) = self.first_row.get(&r.vm_id) {
+            let first_file = &self.files[first_file];
             let reason = format!("VM {} listed twice (first at {first_file}:{first_line})", r.vm_id);
             return Err(TraceError::field(file, line, "vmId", reason));
         }
@@ -259,7 +267,10 @@ impl Trace {
             return Err(TraceError::row(file, line, reason));
         }
         self.vm_steps += steps;
-        self.first_row.insert(r.vm_id, (file.to_string(), line));
+        if self.files.last().is_none_or(|f| f != file) {
+            self.files.push(file.to_string());
+        }
+        self.first_row.insert(r.vm_id, (self.files.len() - 1, line));
         let next_tenant = TenantId(self.tenants.len() as u32);
         let tenant = *self.tenants.entry(r.tenant).or_insert(next_tenant);
         let vm_type = self.flavour(request);
