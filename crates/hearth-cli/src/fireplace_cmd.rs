@@ -285,7 +285,10 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
             d.max_vm_cores = a.max_vm_cores.unwrap_or(d.max_vm_cores);
             d.max_vm_memory_gib = a.max_vm_memory_gib.unwrap_or(d.max_vm_memory_gib);
             let part = if a.validation { Part::Validation } else { Part::Test };
-            (d.build_part(part)?, format!("{} ({})", d.describe(), part.describe(d.arrivals)))
+            (
+                d.build_part(part)?,
+                format!("{} ({})", d.describe(), part.describe(d.arrivals)),
+            )
         }
     };
     let spec = a.fleet.spec()?;

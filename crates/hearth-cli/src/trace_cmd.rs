@@ -229,14 +229,21 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
         .usage_vms
         .split_once(':')
         .and_then(|(f, t)| Some((f.trim().parse::<f64>().ok()?, t.trim().parse::<f64>().ok()?)))
-        .with_context(|| format!("--usage-vms {:?}: expected FROM:TO fractions such as 0.5:1", a.usage_vms))?;
+        .with_context(|| {
+            format!(
+                "--usage-vms {:?}: expected FROM:TO fractions such as 0.5:1",
+                a.usage_vms
+            )
+        })?;
     let usage = if (from, to) == (0.0, 1.0) {
         usage
     } else {
         hearth_trace::split_by_vm(&usage, from, to).context("--usage-vms")?
     };
     let time = match (a.time, a.vms.is_some()) {
-        (Some(TimeArg::Real), true) => bail!("--vms applies to --time scaled only; a real-time window has the trace's VMs"),
+        (Some(TimeArg::Real), true) => {
+            bail!("--vms applies to --time scaled only; a real-time window has the trace's VMs")
+        }
         (Some(TimeArg::Scaled), _) | (None, true) if a.start_day.is_some() => {
             bail!("--start-day applies to --time real only")
         }
@@ -257,7 +264,6 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
         max_vm_cores: a.bounds.max_vm_cores,
         max_vm_memory_gib: a.bounds.max_vm_memory_gib,
         seed: a.seed,
-        ..Default::default()
     };
     let w = compose(&arrivals, &usage, &opts)?;
     save(&a.out, &w)?;

@@ -13,10 +13,13 @@ use std::rc::Rc;
 
 const T: u32 = 60;
 
+/// Each decision's arrival step and its candidates' feature rows.
+type Seen = Rc<RefCell<Vec<(u32, Vec<f64>)>>>;
+
 /// Places by a rule that ignores the features (so the decisions up to t
 /// cannot differ) and records every decision's feature rows.
 struct Recorder {
-    seen: Rc<RefCell<Vec<(u32, Vec<f64>)>>>,
+    seen: Seen,
     buf: Vec<f64>,
 }
 
@@ -104,7 +107,13 @@ fn rows_up_to_t(vms: Vec<Vm>) -> Vec<(u32, Vec<f64>)> {
         seen: seen.clone(),
         buf: Vec::new(),
     };
-    run(&w, &fleet, &SimConfig::default(), &mut Decider::Online(Box::new(policy))).unwrap();
+    run(
+        &w,
+        &fleet,
+        &SimConfig::default(),
+        &mut Decider::Online(Box::new(policy)),
+    )
+    .unwrap();
     let all = seen.borrow().clone();
     all.into_iter().filter(|(at, _)| *at <= T).collect()
 }
@@ -130,5 +139,9 @@ fn history_features_do_see_the_past() {
     let before = rows_up_to_t(vms.clone());
     let after = rows_up_to_t(perturb(&vms, T, true));
     let changed = before.iter().zip(&after).filter(|(a, b)| a.1 != b.1).count();
-    assert!(changed > before.len() / 2, "only {changed} of {} rows changed", before.len());
+    assert!(
+        changed > before.len() / 2,
+        "only {changed} of {} rows changed",
+        before.len()
+    );
 }

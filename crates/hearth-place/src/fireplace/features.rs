@@ -135,7 +135,10 @@ pub fn rows(candidates: &[ServerId], vm: &VmView, fleet: &FleetView, out: &mut V
         if c == 0 {
             vm_history_features(vm, fleet, &mut out[history..history + VM_HISTORY_FEATURES]);
         } else {
-            out.copy_within(history - c * ROW_FEATURES..history - c * ROW_FEATURES + VM_HISTORY_FEATURES, history);
+            out.copy_within(
+                history - c * ROW_FEATURES..history - c * ROW_FEATURES + VM_HISTORY_FEATURES,
+                history,
+            );
         }
         let pair = history + VM_HISTORY_FEATURES;
         pair_features(s, vm, fleet, &mut out[pair..pair + PAIR_FEATURES]);

@@ -102,9 +102,11 @@ fn expected_util(vm: &VmView, fleet: &FleetView) -> (f64, f64, f64) {
 /// Median remaining lifetime in steps of a VM aged `age` steps, from the
 /// most specific history that has lifetimes longer than its age.
 fn remaining_life(vm: &VmView, age: u32, fleet: &FleetView) -> f64 {
-    best(vm, fleet, |k| life_known(k) && k.lifetimes.median_remaining(age).is_some())
-        .and_then(|k| k.lifetimes.median_remaining(age))
-        .unwrap_or(age.max(1) as f64)
+    best(vm, fleet, |k| {
+        life_known(k) && k.lifetimes.median_remaining(age).is_some()
+    })
+    .and_then(|k| k.lifetimes.median_remaining(age))
+    .unwrap_or(age.max(1) as f64)
 }
 
 /// The arriving VM's expected lifetime in steps (median of its history).
@@ -144,7 +146,10 @@ pub fn resident_features(s: ServerId, fleet: &FleetView, out: &mut [f64]) {
 pub fn vm_history_features(vm: &VmView, fleet: &FleetView, out: &mut [f64]) {
     out[..VM_HISTORY_FEATURES].fill(0.0);
     let Some(h) = fleet.history() else { return };
-    let keys = [vm.tenant.and_then(|t| h.tenant(t)), vm.vm_type.and_then(|t| h.vm_type(t))];
+    let keys = [
+        vm.tenant.and_then(|t| h.tenant(t)),
+        vm.vm_type.and_then(|t| h.vm_type(t)),
+    ];
     for (block, key) in out.chunks_mut(8).zip(keys) {
         let Some(k) = key.filter(|k| k.vms > 0) else { continue };
         block[0] = 1.0;
