@@ -104,7 +104,9 @@ pub fn run(a: SizingArgs) -> Result<()> {
 }
 
 fn jobs_names(jobs: &[crate::compare::Job]) -> Vec<String> {
-    jobs.iter().map(|j| format!("{} ({})", j.policy, j.admission.name())).collect()
+    jobs.iter()
+        .map(|j| format!("{} ({})", j.policy, j.admission.name()))
+        .collect()
 }
 
 fn print_table(names: &[String], sizings: &[hearth_sim::Sizing]) {

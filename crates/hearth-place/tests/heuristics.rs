@@ -238,5 +238,8 @@ fn best_fit_threshold_takes_the_fullest_server_below_the_threshold() {
     assert!(heuristic("best-fit-threshold-0").is_none());
     assert!(heuristic("best-fit-threshold-x").is_none());
     assert_eq!(heuristic("best-fit-threshold").unwrap().name(), "best-fit-threshold");
-    assert_eq!(heuristic("best-fit-threshold-0.95").unwrap().name(), "best-fit-threshold-0.95");
+    assert_eq!(
+        heuristic("best-fit-threshold-0.95").unwrap().name(),
+        "best-fit-threshold-0.95"
+    );
 }

@@ -8,8 +8,8 @@
 use hearth_place::{heuristic, Objective, Teacher, HEURISTICS};
 use hearth_sim::{servers_needed, with_full_scans, Admission, Decider, FleetSpec, SimConfig, Sizing, SizingOptions};
 use hearth_trace::{
-    compose, import_paths, ComposeOptions, Format, ImportOptions, Priority, Resources, SizeSource, Step, Usage, Vm, VmId,
-    Workload,
+    compose, import_paths, ComposeOptions, Format, ImportOptions, Priority, Resources, SizeSource, Step, Usage, Vm,
+    VmId, Workload,
 };
 use std::path::PathBuf;
 
@@ -106,7 +106,10 @@ fn early_stop_changes_no_answer() {
                         };
                         let mut make = || decider(policy);
                         let (fast, reference) = both(&w, &config, &opts, &mut make);
-                        let what = format!("{policy}, {} admission, limit {limit}, seed {seed}, {vms} VMs", admission.name());
+                        let what = format!(
+                            "{policy}, {} admission, limit {limit}, seed {seed}, {vms} VMs",
+                            admission.name()
+                        );
                         assert_same(&fast, &reference, &what);
                         stopped += fast.stopped_early;
                     }
@@ -145,7 +148,11 @@ fn the_run_at_the_cap_is_never_cut_short() {
     let (fast, reference) = both(&w, &SimConfig::default(), &opts, &mut || decider("first-fit"));
     assert_eq!(fast.servers_needed, None);
     assert_same(&fast, &reference, "first-fit on VMs hotter than any server");
-    assert_eq!((fast.runs, fast.stopped_early), (3, 2), "sizes 1 and 2 stop early, the cap 4 does not");
+    assert_eq!(
+        (fast.runs, fast.stopped_early),
+        (3, 2),
+        "sizes 1 and 2 stop early, the cap 4 does not"
+    );
     assert_eq!(fast.metrics.overload_rate, 1.0);
     let reason = fast.reason.unwrap();
     assert!(reason.contains("at 4 servers"), "{reason}");

@@ -104,7 +104,12 @@ pub(crate) fn simulate(
             history: sim.history.as_ref(),
         });
         if stop.is_some_and(|s| {
-            s.certain_failure(now, metrics.rejections, acc.overloaded_server_steps, acc.active_server_steps)
+            s.certain_failure(
+                now,
+                metrics.rejections,
+                acc.overloaded_server_steps,
+                acc.active_server_steps,
+            )
         }) {
             metrics.stopped_early_at = Some(now);
             break;

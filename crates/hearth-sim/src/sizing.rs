@@ -145,7 +145,14 @@ impl<'a> Search<'a> {
                 _ => None,
             };
             let mut decider = (self.decider)();
-            let m = simulate(self.workload, &fleet, self.config, &mut decider, &mut |_| {}, stop.as_ref())?;
+            let m = simulate(
+                self.workload,
+                &fleet,
+                self.config,
+                &mut decider,
+                &mut |_| {},
+                stop.as_ref(),
+            )?;
             self.runs.insert(n, m);
         }
         let m = &self.runs[&n];

@@ -179,10 +179,12 @@ impl FreshServers {
         let mut class = Vec::with_capacity(capacities.len());
         let mut members: Vec<Vec<u32>> = Vec::new();
         for (i, c) in capacities.iter().enumerate() {
-            let k = *classes.entry((c.cpu.0.to_bits(), c.memory.0.to_bits())).or_insert_with(|| {
-                members.push(Vec::new());
-                members.len() - 1
-            });
+            let k = *classes
+                .entry((c.cpu.0.to_bits(), c.memory.0.to_bits()))
+                .or_insert_with(|| {
+                    members.push(Vec::new());
+                    members.len() - 1
+                });
             class.push(k as u32);
             members[k].push(i as u32);
         }

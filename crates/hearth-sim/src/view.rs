@@ -63,14 +63,17 @@ pub struct FleetView<'a> {
 }
 
 impl<'a> FleetView<'a> {
+    #[inline]
     pub fn now(&self) -> Step {
         self.now
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.servers.len()
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.servers.len() == 0
     }
@@ -123,6 +126,7 @@ impl<'a> FleetView<'a> {
         self.servers.admits(s.index(), vm.request)
     }
 
+    #[inline]
     pub fn capacity(&self, s: ServerId) -> Resources {
         self.servers.capacity[s.index()]
     }
@@ -130,22 +134,26 @@ impl<'a> FleetView<'a> {
     /// Usage as the allocator sees it now: the last measurement (resident
     /// VMs' usage at the previous step) plus, under `usage` admission, the
     /// requests of VMs placed since (under `usage-lagged`, nothing for them).
+    #[inline]
     pub fn observed(&self, s: ServerId) -> Resources {
         self.servers.observed(s.index())
     }
 
     /// The last measurement alone: resident VMs' usage at the previous step.
+    #[inline]
     pub fn measured(&self, s: ServerId) -> Resources {
         self.servers.measured[s.index()]
     }
 
     /// Sum of the resident VMs' requests.
+    #[inline]
     pub fn committed(&self, s: ServerId) -> Resources {
         self.servers.committed[s.index()]
     }
 
     /// What the admission test counts (observed usage or committed
     /// requests) and the limit it compares it with.
+    #[inline]
     pub fn admission_load(&self, s: ServerId) -> (Resources, Resources) {
         let i = s.index();
         let a = &self.servers.admission;
@@ -177,10 +185,12 @@ impl<'a> FleetView<'a> {
         self.history
     }
 
+    #[inline]
     pub fn vm_count(&self, s: ServerId) -> usize {
         self.servers.residents[s.index()].len()
     }
 
+    #[inline]
     pub fn last_placement(&self, s: ServerId) -> Option<Step> {
         self.servers.last_placement[s.index()]
     }

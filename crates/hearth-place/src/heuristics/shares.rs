@@ -17,7 +17,10 @@ fn share(x: f32, of: f32) -> f64 {
 /// (CPU, memory) the admission test counts on the server, as shares of its limit.
 pub(crate) fn load_shares(s: ServerId, fleet: &FleetView) -> (f64, f64) {
     let (counted, limit) = fleet.admission_load(s);
-    (share(counted.cpu.0, limit.cpu.0), share(counted.memory.0, limit.memory.0))
+    (
+        share(counted.cpu.0, limit.cpu.0),
+        share(counted.memory.0, limit.memory.0),
+    )
 }
 
 /// (CPU, memory) the VM requests, as shares of the server's limit.
