@@ -46,7 +46,8 @@ pub struct SizingArgs {
     pub seed: u64,
     #[arg(long)]
     pub max_servers: Option<usize>,
-    /// Run every simulation to its end (the search before early stop): same answers, for timing.
+    /// Run every simulation to its end (the search as before early stop; scans still skip
+    /// never-used servers): the same answers, for timing.
     #[arg(long)]
     pub no_early_stop: bool,
     #[command(flatten)]
