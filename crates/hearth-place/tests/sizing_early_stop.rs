@@ -7,33 +7,12 @@
 
 use hearth_place::{heuristic, Objective, Teacher, HEURISTICS};
 use hearth_sim::{servers_needed, with_full_scans, Admission, Decider, FleetSpec, SimConfig, Sizing, SizingOptions};
-use hearth_trace::{
-    compose, import_paths, ComposeOptions, Format, ImportOptions, Priority, Resources, SizeSource, Step, Usage, Vm,
-    VmId, Workload,
-};
-use std::path::PathBuf;
+use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
 
-fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/")).join(rel)
-}
+mod common;
 
 fn composed(vms: usize, seed: u64) -> Workload {
-    let opts = ImportOptions::default();
-    let openb = sample("alibaba-openb-2023/openb_pod_list_default.csv");
-    let arrivals = import_paths(Format::AlibabaOpenb, &[openb], &opts).unwrap().workload;
-    let usage = import_paths(Format::Bitbrains, &[sample("bitbrains-rnd")], &opts)
-        .unwrap()
-        .workload;
-    let copts = ComposeOptions {
-        vms: Some(vms),
-        days: Some(0.5),
-        sizes: SizeSource::Usage,
-        max_vm_cores: Some(8.0),
-        max_vm_memory_gib: Some(32.0),
-        seed,
-        ..Default::default()
-    };
-    compose(&arrivals, &usage, &copts).unwrap()
+    common::composed_over(vms, 0.5, seed)
 }
 
 fn spec() -> FleetSpec {
