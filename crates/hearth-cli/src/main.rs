@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_fuzz;
+mod bench_sizing;
 mod compare;
 mod evict_cmd;
 mod fireplace_cmd;
