@@ -5,6 +5,8 @@ mod bench;
 mod bench_fuzz;
 mod compare;
 mod evict_cmd;
+mod evict_input;
+mod evict_predict;
 mod fireplace_cmd;
 mod fleet_args;
 mod output;

@@ -10,6 +10,23 @@ pub enum EvictError {
     Sim(#[from] hearth_sim::SimError),
     #[error("model {model}: {reason}")]
     Model { model: String, reason: String },
+    /// Bad input in a snapshot file: `place` is `line N` (CSV) or
+    /// `row group G, row R` (Parquet), with the field where there is one.
+    #[error("{file}: {place}: {reason}")]
+    SnapshotFile { file: String, place: String, reason: String },
+    /// A saved model that cannot be used: corrupt, another version, other features.
+    #[error("{file}: {reason}")]
+    ModelFile { file: String, reason: String },
+}
+
+impl EvictError {
+    pub(crate) fn snapshot(file: &str, place: impl Into<String>, reason: impl Into<String>) -> EvictError {
+        EvictError::SnapshotFile {
+            file: file.to_string(),
+            place: place.into(),
+            reason: reason.into(),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, EvictError>;

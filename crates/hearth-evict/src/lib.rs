@@ -11,13 +11,17 @@ pub mod baseline;
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod forecast;
+pub mod interval;
 pub mod ml;
 pub mod models;
 pub mod nn;
 pub mod predictor;
+pub mod saved_model;
 pub mod scenario;
 pub mod skypilot;
 pub mod snapshot;
+pub mod snapshot_file;
 
 pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 pub use error::{EvictError, Result};
