@@ -15,6 +15,7 @@ use hearth_evict::models::{self, ModelOptions};
 use hearth_evict::nn::{LstmLearner, NnOptions};
 use hearth_evict::predictor::Learner;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
+use hearth_evict::scenario_zone::{self, ZoneDemand};
 use hearth_evict::skypilot::ZONE_FEATURES;
 use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
 use hearth_evict::snapshot_file::{self, SnapshotSet};
@@ -114,6 +115,13 @@ pub struct ScenarioArgs {
     /// openb node list (default: the embedded sample).
     #[arg(long)]
     pub nodes: Option<PathBuf>,
+    /// Build one cluster from each Azure packing 2020 sample file (real arrivals, lifetimes and
+    /// spot priorities, replayed over the trace's 14 days) instead of openb pods.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub zone: Vec<PathBuf>,
+    /// Zone clusters: the fewest nodes whose cores and memory reach this × the peak on-demand demand.
+    #[arg(long, default_value_t = 1.05)]
+    pub zone_headroom: f64,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -226,19 +234,40 @@ pub struct Simulated {
 /// Simulates the scenario: its summary and its snapshots.
 pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
     let started = Instant::now();
-    let config = args.config();
+    let mut config = args.config();
     config.validate()?;
     decider(&args.policy, &PolicyContext::default())?;
-    let (arrivals, nodes) = args.inputs()?;
-    let bar = progress(config.clusters as u64, "simulating clusters");
     let make = || decider(&args.policy, &PolicyContext::default()).expect("checked above");
-    let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
-        .context("simulating the eviction scenario")?;
-    bar.finish_and_clear();
+    let (runs, names) = if args.zone.is_empty() {
+        let (arrivals, nodes) = args.inputs()?;
+        let bar = progress(config.clusters as u64, "simulating clusters");
+        let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
+            .context("simulating the eviction scenario")?;
+        bar.finish_and_clear();
+        (runs, None)
+    } else {
+        let zones = read_zones(&args.zone, config.step_seconds)?;
+        let types: Vec<Resources> = crate::samples_azure::azure_server_types()?
+            .iter()
+            .map(|t| t.capacity)
+            .collect();
+        config.clusters = zones.len();
+        config.days = scenario_zone::zone_hours(&config) as f64 / 24.0;
+        let bar = progress(zones.len() as u64, "simulating zone clusters");
+        let runs = scenario_zone::simulate_zones(&config, &zones, &types, args.zone_headroom, &make, args.threads, &|_| {
+            bar.inc(1)
+        })
+        .context("simulating the zone clusters")?;
+        bar.finish_and_clear();
+        (runs, Some(zones.into_iter().map(|z| z.name).collect::<Vec<_>>()))
+    };
     let clusters = runs.iter().map(|r| r.summary.clone()).collect();
     let snaps: Vec<_> = runs.into_iter().map(|r| r.snapshots).collect();
     let bands = rate_distribution(&snaps.iter().collect::<Vec<_>>());
-    let set = SnapshotSet::from_simulation(snaps)?;
+    let mut set = SnapshotSet::from_simulation(snaps)?;
+    if let Some(names) = names {
+        set.cluster_names = names;
+    }
     let sim = Simulated {
         config,
         clusters,
@@ -246,6 +275,29 @@ pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok((sim, set))
+}
+
+/// Each Azure packing sample file as one zone's demand, read at the scenario's step.
+fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
+    let opts = ImportOptions {
+        step_seconds,
+        ..ImportOptions::default()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let source = Source::open(p).with_context(|| format!("opening {}", p.display()))?;
+            let workload = hearth_trace::import(hearth_trace::Format::AzurePacking2020, vec![source], &opts)
+                .with_context(|| format!("reading the Azure packing sample {}", p.display()))?
+                .workload;
+            let parent = p.parent().and_then(|d| d.file_name()).map(|d| d.to_string_lossy() + "/");
+            let stem = p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
+            Ok(ZoneDemand {
+                name: format!("{}{stem}", parent.unwrap_or_default()),
+                workload,
+            })
+        })
+        .collect()
 }
 
 pub fn run(cmd: EvictCmd) -> Result<()> {

@@ -12,7 +12,9 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Scenario options that mean nothing when the snapshots come from a file.
-const SCENARIO_ONLY: [&str; 12] = [
+const SCENARIO_ONLY: [&str; 14] = [
+    "zone",
+    "zone_headroom",
     "clusters",
     "nodes_per_cluster",
     "days",

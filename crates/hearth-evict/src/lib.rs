@@ -19,6 +19,7 @@ pub mod nn;
 pub mod predictor;
 pub mod saved_model;
 pub mod scenario;
+pub mod scenario_zone;
 pub mod skypilot;
 pub mod snapshot;
 pub mod snapshot_file;
