@@ -120,7 +120,7 @@ pub struct ScenarioArgs {
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub zone: Vec<PathBuf>,
     /// Zone clusters: the fewest nodes whose cores and memory reach this × the peak on-demand demand.
-    #[arg(long, default_value_t = 1.05)]
+    #[arg(long, default_value_t = 1.15)]
     pub zone_headroom: f64,
 }
 
