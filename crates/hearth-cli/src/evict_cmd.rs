@@ -254,9 +254,15 @@ pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
         config.clusters = zones.len();
         config.days = scenario_zone::zone_hours(&config) as f64 / 24.0;
         let bar = progress(zones.len() as u64, "simulating zone clusters");
-        let runs = scenario_zone::simulate_zones(&config, &zones, &types, args.zone_headroom, &make, args.threads, &|_| {
-            bar.inc(1)
-        })
+        let runs = scenario_zone::simulate_zones(
+            &config,
+            &zones,
+            &types,
+            args.zone_headroom,
+            &make,
+            args.threads,
+            &|_| bar.inc(1),
+        )
         .context("simulating the zone clusters")?;
         bar.finish_and_clear();
         (runs, Some(zones.into_iter().map(|z| z.name).collect::<Vec<_>>()))
@@ -290,8 +296,13 @@ fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
             let workload = hearth_trace::import(hearth_trace::Format::AzurePacking2020, vec![source], &opts)
                 .with_context(|| format!("reading the Azure packing sample {}", p.display()))?
                 .workload;
-            let parent = p.parent().and_then(|d| d.file_name()).map(|d| d.to_string_lossy() + "/");
-            let stem = p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
+            let parent = p
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|d| d.to_string_lossy() + "/");
+            let stem = p
+                .file_stem()
+                .map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
             Ok(ZoneDemand {
                 name: format!("{}{stem}", parent.unwrap_or_default()),
                 workload,

@@ -97,7 +97,10 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
     let mut t = table(header);
     for rows in f.rows.chunks(HORIZONS) {
         let mut row = vec![rows[0].cluster.clone(), rows[0].as_of.clone()];
-        row.extend(rows.iter().map(|r| format!("{:.4} [{:.4}, {:.4}]", r.rate, r.lower, r.upper)));
+        row.extend(
+            rows.iter()
+                .map(|r| format!("{:.4} [{:.4}, {:.4}]", r.rate, r.lower, r.upper)),
+        );
         t.add_row(row);
     }
     println!(

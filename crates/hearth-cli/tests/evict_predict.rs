@@ -43,15 +43,48 @@ fn forecasts(path: &str) -> Vec<serde_json::Value> {
 #[test]
 fn simulate_train_predict_from_files() {
     let (snaps, model, json) = (tmp("s.parquet"), tmp("m.json"), tmp("f.json"));
-    ok(&["evict", "simulate", "--clusters", "2", "--nodes-per-cluster", "8", "--days", "5", "--out", &snaps]);
-    let out = ok(&["evict", "train", "--snapshots", &snaps, "--model", "gbdt", "--out", &model]);
+    ok(&[
+        "evict",
+        "simulate",
+        "--clusters",
+        "2",
+        "--nodes-per-cluster",
+        "8",
+        "--days",
+        "5",
+        "--out",
+        &snaps,
+    ]);
+    let out = ok(&[
+        "evict",
+        "train",
+        "--snapshots",
+        &snaps,
+        "--model",
+        "gbdt",
+        "--out",
+        &model,
+    ]);
     assert!(out.contains("saved gbdt (cluster level)"), "{out}");
-    let out = ok(&["evict", "predict", "--model", &model, "--snapshots", &snaps, "--json", &json]);
+    let out = ok(&[
+        "evict",
+        "predict",
+        "--model",
+        &model,
+        "--snapshots",
+        &snaps,
+        "--json",
+        &json,
+    ]);
     assert!(out.contains("1970-01-06T00:00:00Z"), "{out}");
     let rows = forecasts(&json);
     assert_eq!(rows.len(), 2 * 3);
     for r in &rows {
-        let (lo, rate, hi) = (r["lower"].as_f64().unwrap(), r["rate"].as_f64().unwrap(), r["upper"].as_f64().unwrap());
+        let (lo, rate, hi) = (
+            r["lower"].as_f64().unwrap(),
+            r["rate"].as_f64().unwrap(),
+            r["upper"].as_f64().unwrap(),
+        );
         assert!(0.0 <= lo && lo <= rate && rate <= hi && hi <= 1.0, "{r}");
     }
     assert_eq!(rows[2]["cluster"], "0");
@@ -63,10 +96,28 @@ fn the_transformer_trains_and_forecasts_on_the_hand_written_csv() {
     let (model, json) = (tmp("st.json"), tmp("st-f.json"));
     let csv = handmade();
     let budget = ["--nn-epochs", "1", "--max-st-windows", "8", "--nn-width", "8"];
-    let mut args = vec!["evict", "train", "--snapshots", &csv, "--model", "st-transformer", "--out", &model];
+    let mut args = vec![
+        "evict",
+        "train",
+        "--snapshots",
+        &csv,
+        "--model",
+        "st-transformer",
+        "--out",
+        &model,
+    ];
     args.extend(budget);
     assert!(ok(&args).contains("saved st-transformer (node level)"));
-    ok(&["evict", "predict", "--model", &model, "--snapshots", &csv, "--json", &json]);
+    ok(&[
+        "evict",
+        "predict",
+        "--model",
+        &model,
+        "--snapshots",
+        &csv,
+        "--json",
+        &json,
+    ]);
     let rows = forecasts(&json);
     assert_eq!(rows.len(), 2 * 3);
     assert_eq!(rows[0]["cluster"], "east-1");
@@ -87,13 +138,25 @@ fn user_errors_are_clear() {
     assert!(e.contains("--snapshots"), "{e}");
 
     let bad = tmp("bad.csv");
-    let text = std::fs::read_to_string(&csv).unwrap().replacen("east-1,e1-n0,1793491200,32", "east-1,e1-n0,1793491200,-32", 1);
+    let text =
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .replacen("east-1,e1-n0,1793491200,32", "east-1,e1-n0,1793491200,-32", 1);
     std::fs::write(&bad, text).unwrap();
     let e = fails(&["evict", "eval", "--snapshots", &bad]);
     assert!(e.contains("bad.csv: line 6: field `node_cores`"), "{e}");
 
     let model = tmp("m2.json");
-    ok(&["evict", "train", "--snapshots", &csv, "--model", "last-rate", "--out", &model]);
+    ok(&[
+        "evict",
+        "train",
+        "--snapshots",
+        &csv,
+        "--model",
+        "last-rate",
+        "--out",
+        &model,
+    ]);
     std::fs::write(&model, "{\"model\": 3").unwrap();
     let e = fails(&["evict", "predict", "--model", &model, "--snapshots", &csv]);
     assert!(e.contains("m2.json"), "{e}");

@@ -119,7 +119,12 @@ impl Dataset {
     /// Like [`Dataset::with_fractions`], leaving out every sample with a
     /// target hour in a gap (`gaps[cluster][hour]`, see
     /// [`crate::snapshot_file`]; an empty `gaps` means none): its truth is unknown.
-    pub fn with_gaps(clusters: Vec<ClusterSnapshots>, gaps: &[Vec<bool>], train: f64, validation: f64) -> Result<Dataset> {
+    pub fn with_gaps(
+        clusters: Vec<ClusterSnapshots>,
+        gaps: &[Vec<bool>],
+        train: f64,
+        validation: f64,
+    ) -> Result<Dataset> {
         let hours = check_hours(&clusters)?;
         let cuts = Cuts::new(hours, train, validation);
         let gap = |c: usize, h: usize| gaps.get(c).and_then(|g| g.get(h)).copied().unwrap_or(false);
@@ -162,7 +167,10 @@ impl Dataset {
     /// Every hour counts as training hours for the buckets.
     pub fn for_forecast(clusters: Vec<ClusterSnapshots>) -> Result<Dataset> {
         let hours = check_hours(&clusters)?;
-        let buckets = clusters.iter().map(|c| Bucket::of(c.mean_allocation(0..hours))).collect();
+        let buckets = clusters
+            .iter()
+            .map(|c| Bucket::of(c.mean_allocation(0..hours)))
+            .collect();
         Ok(Dataset {
             clusters,
             buckets,

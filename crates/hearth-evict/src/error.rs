@@ -13,7 +13,11 @@ pub enum EvictError {
     /// Bad input in a snapshot file: `place` is `line N` (CSV) or
     /// `row group G, row R` (Parquet), with the field where there is one.
     #[error("{file}: {place}: {reason}")]
-    SnapshotFile { file: String, place: String, reason: String },
+    SnapshotFile {
+        file: String,
+        place: String,
+        reason: String,
+    },
     /// A saved model that cannot be used: corrupt, another version, other features.
     #[error("{file}: {reason}")]
     ModelFile { file: String, reason: String },

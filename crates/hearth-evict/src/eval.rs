@@ -87,7 +87,8 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
             let p: Vec<f32> = keep.iter().map(|&i| preds[i][k]).collect();
             let (rmse, mae) = rmse_mae(&t, &p);
             let coverage = interval.as_ref().map(|c| {
-                let pick = |rows: &[[f32; HORIZONS]]| -> Vec<[f32; HORIZONS]> { keep.iter().map(|&i| rows[i]).collect() };
+                let pick =
+                    |rows: &[[f32; HORIZONS]]| -> Vec<[f32; HORIZONS]> { keep.iter().map(|&i| rows[i]).collect() };
                 c.coverage_of(&pick(&preds), &pick(&truth))[k]
             });
             scores.push(Score {

@@ -7,7 +7,7 @@
 //! fewer than 48 hours up to then is reported as too short, not dropped
 //! silently. Rates are clipped to [0, 1] (a linear model can stray out).
 
-use crate::dataset::{Dataset, Sample, HORIZONS, WINDOW};
+use crate::dataset::{Dataset, Sample, WINDOW};
 use crate::error::Result;
 use crate::interval::Conformal;
 use crate::predictor::Predictor;
@@ -52,13 +52,13 @@ pub fn forecast(p: &dyn Predictor, interval: &Conformal, set: SnapshotSet) -> Re
     let data = Dataset::for_forecast(set.clusters)?;
     let preds = p.predict(&data, &samples)?;
     for ((s, pred), as_of) in samples.iter().zip(&preds).zip(as_of) {
-        for k in 0..HORIZONS {
-            let (lower, upper) = interval.bounds(k, pred[k]);
+        for (k, &rate) in pred.iter().enumerate() {
+            let (lower, upper) = interval.bounds(k, rate);
             out.rows.push(Forecast {
                 cluster: names[s.cluster].clone(),
                 as_of: as_of.clone(),
                 horizon_h: k + 1,
-                rate: pred[k].clamp(0.0, 1.0),
+                rate: rate.clamp(0.0, 1.0),
                 lower,
                 upper,
             });

@@ -111,8 +111,16 @@ pub fn restore(name: &str, level: Level, opts: &ModelOptions, body: &Body) -> Re
         ("st-transformer", Body::Neural { .. }) => Box::new(StPredictor::restore(body)?),
         (_, Body::Tabular { hours, models }) if ml::params(name, WINDOW * F).is_some() => {
             let params = ml::params(name, WINDOW * F).ok_or_else(mismatch)?;
-            let regressors = models.iter().map(|m| Box::new(m.clone()) as Box<dyn Regressor>).collect();
-            Box::new(Tabular::restore(Box::new(MlLearner(params)), level, *hours, regressors)?)
+            let regressors = models
+                .iter()
+                .map(|m| Box::new(m.clone()) as Box<dyn Regressor>)
+                .collect();
+            Box::new(Tabular::restore(
+                Box::new(MlLearner(params)),
+                level,
+                *hours,
+                regressors,
+            )?)
         }
         _ => return Err(mismatch()),
     })

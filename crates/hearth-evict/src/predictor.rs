@@ -78,11 +78,19 @@ impl Tabular {
 
     /// A fitted model from saved parts: one regressor per horizon over the
     /// window's last `hours`.
-    pub fn restore(learner: Box<dyn Learner>, level: Level, hours: usize, models: Vec<Box<dyn Regressor>>) -> Result<Tabular> {
+    pub fn restore(
+        learner: Box<dyn Learner>,
+        level: Level,
+        hours: usize,
+        models: Vec<Box<dyn Regressor>>,
+    ) -> Result<Tabular> {
         if models.len() != HORIZONS || !(1..=WINDOW).contains(&hours) {
             return Err(EvictError::Model {
                 model: learner.name(),
-                reason: format!("{} regressors over {hours} hours; expected {HORIZONS} over 1..={WINDOW}", models.len()),
+                reason: format!(
+                    "{} regressors over {hours} hours; expected {HORIZONS} over 1..={WINDOW}",
+                    models.len()
+                ),
             });
         }
         Ok(Tabular {

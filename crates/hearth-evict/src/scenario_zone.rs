@@ -107,7 +107,12 @@ pub fn simulate_zones(
         let nodes = size_nodes(machine_types, peak, headroom)?;
         let cores: f64 = nodes.iter().map(|r| r.cpu.0 as f64).sum();
         let span = WINDOW_DAYS * 86_400.0 / config.step_seconds as f64;
-        let offered: f64 = z.workload.vms.iter().map(|v| v.request.cpu.0 as f64 * v.lifetime() as f64).sum();
+        let offered: f64 = z
+            .workload
+            .vms
+            .iter()
+            .map(|v| v.request.cpu.0 as f64 * v.lifetime() as f64)
+            .sum();
         plans.push(ClusterPlan {
             index,
             nodes,

@@ -133,7 +133,10 @@ impl SnapshotSet {
             first_hour_s: 0,
             hours,
             cluster_names: (0..clusters.len()).map(|c| c.to_string()).collect(),
-            node_names: clusters.iter().map(|c| (0..c.nodes).map(|n| n.to_string()).collect()).collect(),
+            node_names: clusters
+                .iter()
+                .map(|c| (0..c.nodes).map(|n| n.to_string()).collect())
+                .collect(),
             gaps: vec![vec![false; hours]; clusters.len()],
             clusters,
         })
@@ -163,7 +166,11 @@ pub fn read(path: &Path) -> Result<SnapshotSet> {
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("unknown failure");
-        Err(EvictError::snapshot(&name, "file", format!("corrupted Parquet file: {what}")))
+        Err(EvictError::snapshot(
+            &name,
+            "file",
+            format!("corrupted Parquet file: {what}"),
+        ))
     })
 }
 
@@ -253,7 +260,11 @@ impl<'a> Assembler<'a> {
             return Err(self.field_err(place, COL_NODE, "is empty"));
         }
         if hour_s.rem_euclid(HOUR_S) != 0 {
-            return Err(self.field_err(place, COL_HOUR, format!("{hour_s} is not an hour start (a multiple of 3600 s)")));
+            return Err(self.field_err(
+                place,
+                COL_HOUR,
+                format!("{hour_s} is not an hour start (a multiple of 3600 s)"),
+            ));
         }
         let mut out = [0.0f32; raw::WIDTH];
         for (k, (&v, &(field, count))) in values.iter().zip(&MEASURES).enumerate() {
@@ -326,11 +337,19 @@ impl<'a> Assembler<'a> {
                 "{nodes} nodes over {hours} hours ({first} s to {last} s) exceed {MAX_NODE_HOURS} node-hours"
             )));
         }
-        let mut raws: Vec<Vec<f32>> = self.node_names.iter().map(|n| vec![0.0; n.len() * hours * raw::WIDTH]).collect();
+        let mut raws: Vec<Vec<f32>> = self
+            .node_names
+            .iter()
+            .map(|n| vec![0.0; n.len() * hours * raw::WIDTH])
+            .collect();
         let mut filled: Vec<Vec<u32>> = self.node_names.iter().map(|n| vec![0; n.len() * hours]).collect();
         let mut present = vec![vec![false; hours]; self.cluster_names.len()];
         for (i, r) in self.rows.iter().enumerate() {
-            let (c, n, h) = (r.cluster as usize, r.node as usize, ((r.hour_s - first) / HOUR_S) as usize);
+            let (c, n, h) = (
+                r.cluster as usize,
+                r.node as usize,
+                ((r.hour_s - first) / HOUR_S) as usize,
+            );
             let slot = n * hours + h;
             if let Some(earlier) = filled[c][slot].checked_sub(1) {
                 return Err(EvictError::snapshot(
@@ -369,7 +388,10 @@ impl<'a> Assembler<'a> {
             clusters,
             cluster_names: self.cluster_names,
             node_names: self.node_names,
-            gaps: present.into_iter().map(|p| p.into_iter().map(|x| !x).collect()).collect(),
+            gaps: present
+                .into_iter()
+                .map(|p| p.into_iter().map(|x| !x).collect())
+                .collect(),
         })
     }
 }
@@ -377,10 +399,8 @@ impl<'a> Assembler<'a> {
 /// The gap rule: a cluster-hour without rows keeps each node's state of the
 /// previous hour, with no events.
 fn carry_over_gaps(node_raw: &mut [f32], nodes: usize, hours: usize, present: &[bool]) {
-    for h in 1..hours {
-        if present[h] {
-            continue;
-        }
+    let gaps = present.iter().enumerate().skip(1).filter(|(_, &p)| !p).map(|(h, _)| h);
+    for h in gaps {
         for n in 0..nodes {
             let (prev, now) = ((n * hours + h - 1) * raw::WIDTH, (n * hours + h) * raw::WIDTH);
             node_raw.copy_within(prev..prev + STATE_MEASURES, now);
@@ -418,7 +438,9 @@ fn read_csv(path: &Path, name: &str) -> Result<SnapshotSet> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let place = e.position().map_or("file".to_string(), |p| Place::Line(p.line()).to_string());
+                let place = e
+                    .position()
+                    .map_or("file".to_string(), |p| Place::Line(p.line()).to_string());
                 return Err(EvictError::snapshot(name, place, e.to_string()));
             }
         }
@@ -483,9 +505,11 @@ pub fn schema() -> SchemaRef {
         Field::new(COL_NODE, DataType::Utf8, false),
         Field::new(COL_HOUR, DataType::Int64, false),
     ];
-    fields.extend(MEASURES.iter().map(|&(m, count)| {
-        Field::new(m, if count { DataType::UInt32 } else { DataType::Float32 }, false)
-    }));
+    fields.extend(
+        MEASURES
+            .iter()
+            .map(|&(m, count)| Field::new(m, if count { DataType::UInt32 } else { DataType::Float32 }, false)),
+    );
     Arc::new(Schema::new(fields))
 }
 
@@ -523,7 +547,11 @@ fn to_batch(
         node.append_value(&set.node_names[c][n]);
         hour.append_value(set.hour_start_s(h));
     }
-    let mut columns: Vec<ArrayRef> = vec![Arc::new(cluster.finish()), Arc::new(node.finish()), Arc::new(hour.finish())];
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(cluster.finish()),
+        Arc::new(node.finish()),
+        Arc::new(hour.finish()),
+    ];
     for (k, &(_, count)) in MEASURES.iter().enumerate() {
         let value = |&(c, h, n): &(usize, usize, usize)| set.clusters[c].node(n, h)[k];
         columns.push(if count {
@@ -577,25 +605,40 @@ fn read_parquet(path: &Path, name: &str) -> Result<SnapshotSet> {
     }
     let schema = builder.schema().clone();
     let mut wanted = Vec::new();
-    let kinds = [(COL_CLUSTER, Kind::Name), (COL_NODE, Kind::Name), (COL_HOUR, Kind::WholeNumber)]
-        .into_iter()
-        .chain(MEASURES.iter().map(|(m, _)| (*m, Kind::Number)));
+    let kinds = [
+        (COL_CLUSTER, Kind::Name),
+        (COL_NODE, Kind::Name),
+        (COL_HOUR, Kind::WholeNumber),
+    ]
+    .into_iter()
+    .chain(MEASURES.iter().map(|(m, _)| (*m, Kind::Number)));
     for (col, kind) in kinds {
         let (i, field) = schema.column_with_name(col).ok_or_else(|| {
-            EvictError::snapshot(name, "schema", format!("missing column `{col}` (needed: {})", all_columns().join(", ")))
+            EvictError::snapshot(
+                name,
+                "schema",
+                format!("missing column `{col}` (needed: {})", all_columns().join(", ")),
+            )
         })?;
         if !accepts(kind, field.data_type()) {
             return Err(EvictError::snapshot(
                 name,
                 "schema",
-                format!("column `{col}` has type {}, which is not read as this column", field.data_type()),
+                format!(
+                    "column `{col}` has type {}, which is not read as this column",
+                    field.data_type()
+                ),
             ));
         }
         wanted.push(i);
     }
     let top_level = builder.parquet_schema().root_schema().get_fields().len();
     if top_level != schema.fields().len() {
-        return Err(EvictError::snapshot(name, "schema", "nested columns are not part of the schema"));
+        return Err(EvictError::snapshot(
+            name,
+            "schema",
+            "nested columns are not part of the schema",
+        ));
     }
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
     let groups = builder.metadata().num_row_groups();
@@ -609,9 +652,8 @@ fn read_parquet(path: &Path, name: &str) -> Result<SnapshotSet> {
             .map_err(not_parquet)?;
         let mut base = 0;
         for batch in reader {
-            let batch = batch.map_err(|e| {
-                EvictError::snapshot(name, format!("row group {group}"), format!("cannot decode: {e}"))
-            })?;
+            let batch = batch
+                .map_err(|e| EvictError::snapshot(name, format!("row group {group}"), format!("cannot decode: {e}")))?;
             push_batch(&mut asm, &batch, group, base)?;
             base += batch.num_rows();
         }
@@ -621,15 +663,27 @@ fn read_parquet(path: &Path, name: &str) -> Result<SnapshotSet> {
 
 /// The batch's column `col` cast to `to`; a null, or a value the cast cannot
 /// carry, is an error naming its row.
-fn column(asm: &Assembler, batch: &RecordBatch, col: &str, to: &DataType, group: usize, base: usize) -> Result<ArrayRef> {
+fn column(
+    asm: &Assembler,
+    batch: &RecordBatch,
+    col: &str,
+    to: &DataType,
+    group: usize,
+    base: usize,
+) -> Result<ArrayRef> {
     let place = |row: usize| Place::Group { group, row: base + row };
-    let array = batch
-        .column_by_name(col)
-        .ok_or_else(|| EvictError::snapshot(asm.file, format!("row group {group}"), format!("column `{col}` missing")))?;
+    let array = batch.column_by_name(col).ok_or_else(|| {
+        EvictError::snapshot(
+            asm.file,
+            format!("row group {group}"),
+            format!("column `{col}` missing"),
+        )
+    })?;
     if let Some(row) = (0..array.len()).find(|&i| array.is_null(i)) {
         return Err(asm.field_err(place(row), col, "is null"));
     }
-    let cast = arrow_cast::cast(array, to).map_err(|e| asm.field_err(place(0), col, format!("cannot read as {to}: {e}")))?;
+    let cast =
+        arrow_cast::cast(array, to).map_err(|e| asm.field_err(place(0), col, format!("cannot read as {to}: {e}")))?;
     if let Some(row) = (0..cast.len()).find(|&i| cast.is_null(i)) {
         return Err(asm.field_err(place(row), col, format!("does not fit {to}")));
     }

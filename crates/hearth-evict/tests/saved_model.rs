@@ -88,7 +88,10 @@ fn a_model_expecting_other_features_or_another_family_is_refused() {
     let mut other = saved.clone();
     other.features[3] = "on_demand_vm_count_avg".into();
     let e = other.predictor().err().unwrap().to_string();
-    assert!(e.contains("expects other features") && e.contains("on_demand_vm_count_avg"), "{e}");
+    assert!(
+        e.contains("expects other features") && e.contains("on_demand_vm_count_avg"),
+        "{e}"
+    );
 
     let mut other = saved.clone();
     other.window_h = 24;
@@ -96,7 +99,12 @@ fn a_model_expecting_other_features_or_another_family_is_refused() {
 
     let mut other = saved.clone();
     other.model = "lstm".into();
-    assert!(other.predictor().err().unwrap().to_string().contains("does not fit a lstm model"));
+    assert!(other
+        .predictor()
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("does not fit a lstm model"));
 }
 
 #[test]

@@ -35,7 +35,10 @@ fn assert_same(a: &SnapshotSet, b: &SnapshotSet) {
 #[test]
 fn simulated_snapshots_round_trip_through_parquet_and_csv() {
     let set = SnapshotSet::from_simulation(run_small(3).into_iter().map(|r| r.snapshots).collect()).unwrap();
-    assert!(set.clusters.iter().any(|c| (0..c.hours).any(|h| c.cluster(h)[raw::EVICTIONS] > 0.0)));
+    assert!(set
+        .clusters
+        .iter()
+        .any(|c| (0..c.hours).any(|h| c.cluster(h)[raw::EVICTIONS] > 0.0)));
     for name in ["s.parquet", "s.csv"] {
         let path = tmp(name);
         snapshot_file::write(&path, &set).unwrap();
@@ -65,7 +68,11 @@ fn the_handmade_sample_follows_the_gap_rule() {
     assert_eq!(set.last_present_hour(1), Some(95));
     // No sample has a target in the gap.
     let data = Dataset::with_gaps(set.clusters.clone(), &set.gaps, 0.7, 0.1).unwrap();
-    let all = [hearth_evict::Split::Train, hearth_evict::Split::Validation, hearth_evict::Split::Test];
+    let all = [
+        hearth_evict::Split::Train,
+        hearth_evict::Split::Validation,
+        hearth_evict::Split::Test,
+    ];
     for split in all {
         for s in data.samples(split) {
             assert!(s.cluster == 0 || !(s.end + 1..=s.end + HORIZONS).contains(&60), "{s:?}");
@@ -90,14 +97,46 @@ fn csv_error(rows: &[&str]) -> String {
 #[test]
 fn bad_csv_input_names_file_line_and_field() {
     let cases: [(&[&str], &str, &str); 9] = [
-        (&[GOOD, "c,n0,3601,32,128,2,1,8,4,32,16,1,4,3"], "line 4: field `hour_start_utc_s`", "not an hour start"),
-        (&[GOOD, "c,n1,0,32,128,x,1,8,4,32,16,1,4,3"], "line 4: field `spot_vm_count`", "not a number"),
-        (&["c,n0,0,32,128,2.5,1,8,4,32,16,1,4,3"], "line 3: field `spot_vm_count`", "not a whole number"),
-        (&["c,n0,0,-32,128,2,1,8,4,32,16,1,4,3"], "line 3: field `node_cores`", "non-negative"),
-        (&["c,n0,0,NaN,128,2,1,8,4,32,16,1,4,3"], "line 3: field `node_cores`", "finite"),
-        (&["c,n0,0,32,128,2,1,8,4,32,16,5,4,3"], "line 3: field `evicted_vm_count`", "only 3 spot VMs ran"),
-        (&[GOOD, GOOD], "line 4", "duplicate row for cluster \"c\", node \"n0\", hour 0: first at line 3"),
-        (&[",n0,0,32,128,2,1,8,4,32,16,1,4,3"], "line 3: field `cluster`", "empty"),
+        (
+            &[GOOD, "c,n0,3601,32,128,2,1,8,4,32,16,1,4,3"],
+            "line 4: field `hour_start_utc_s`",
+            "not an hour start",
+        ),
+        (
+            &[GOOD, "c,n1,0,32,128,x,1,8,4,32,16,1,4,3"],
+            "line 4: field `spot_vm_count`",
+            "not a number",
+        ),
+        (
+            &["c,n0,0,32,128,2.5,1,8,4,32,16,1,4,3"],
+            "line 3: field `spot_vm_count`",
+            "not a whole number",
+        ),
+        (
+            &["c,n0,0,-32,128,2,1,8,4,32,16,1,4,3"],
+            "line 3: field `node_cores`",
+            "non-negative",
+        ),
+        (
+            &["c,n0,0,NaN,128,2,1,8,4,32,16,1,4,3"],
+            "line 3: field `node_cores`",
+            "finite",
+        ),
+        (
+            &["c,n0,0,32,128,2,1,8,4,32,16,5,4,3"],
+            "line 3: field `evicted_vm_count`",
+            "only 3 spot VMs ran",
+        ),
+        (
+            &[GOOD, GOOD],
+            "line 4",
+            "duplicate row for cluster \"c\", node \"n0\", hour 0: first at line 3",
+        ),
+        (
+            &[",n0,0,32,128,2,1,8,4,32,16,1,4,3"],
+            "line 3: field `cluster`",
+            "empty",
+        ),
         (&["c,n0,0,32"], "line 3", "fields"),
     ];
     for (rows, place, reason) in cases {
@@ -110,8 +149,15 @@ fn bad_csv_input_names_file_line_and_field() {
     assert!(e.contains("header") && e.contains("missing column `node_cores`"), "{e}");
     std::fs::write(&path, format!("{HEADER}\n")).unwrap();
     assert!(snapshot_file::read(&path).unwrap_err().to_string().contains("no rows"));
-    std::fs::write(&path, format!("{HEADER}\n{GOOD}\nc,n0,3600000000000,32,128,2,1,8,4,32,16,1,4,3\n")).unwrap();
-    assert!(snapshot_file::read(&path).unwrap_err().to_string().contains("node-hours"));
+    std::fs::write(
+        &path,
+        format!("{HEADER}\n{GOOD}\nc,n0,3600000000000,32,128,2,1,8,4,32,16,1,4,3\n"),
+    )
+    .unwrap();
+    assert!(snapshot_file::read(&path)
+        .unwrap_err()
+        .to_string()
+        .contains("node-hours"));
 }
 
 /// A Parquet file with the schema's columns but `spot_vm_count` as given.
@@ -121,7 +167,10 @@ fn parquet_with(path: &Path, spot_counts: arrow_array::ArrayRef, rows_per_group:
     let n = spot_counts.len();
     let mut cols: Vec<(&str, ArrayRef)> = vec![
         ("cluster", Arc::new(StringArray::from(vec!["c"; n]))),
-        ("node", Arc::new(StringArray::from((0..n).map(|i| format!("n{i}")).collect::<Vec<_>>()))),
+        (
+            "node",
+            Arc::new(StringArray::from((0..n).map(|i| format!("n{i}")).collect::<Vec<_>>())),
+        ),
         ("hour_start_utc_s", Arc::new(Int64Array::from(vec![7200i64; n]))),
     ];
     for (m, _) in MEASURES {
@@ -154,13 +203,22 @@ fn parquet_from_other_tools_is_read_and_bad_values_name_row_group_row_and_field(
 
     parquet_with(&path, Arc::new(Float64Array::from(vec![Some(1.0), Some(2.0), None])), 2);
     let e = snapshot_file::read(&path).unwrap_err().to_string();
-    assert!(e.contains("other.parquet: row group 1, row 0: field `spot_vm_count`: is null"), "{e}");
+    assert!(
+        e.contains("other.parquet: row group 1, row 0: field `spot_vm_count`: is null"),
+        "{e}"
+    );
     parquet_with(&path, Arc::new(Float64Array::from(vec![1.0, 2.0, 2.5])), 2);
     let e = snapshot_file::read(&path).unwrap_err().to_string();
-    assert!(e.contains("row group 1, row 0: field `spot_vm_count`: 2.5 is not a whole number"), "{e}");
+    assert!(
+        e.contains("row group 1, row 0: field `spot_vm_count`: 2.5 is not a whole number"),
+        "{e}"
+    );
     parquet_with(&path, Arc::new(StringArray::from(vec!["1", "2", "3"])), 2);
     let e = snapshot_file::read(&path).unwrap_err().to_string();
-    assert!(e.contains("schema") && e.contains("`spot_vm_count` has type Utf8"), "{e}");
+    assert!(
+        e.contains("schema") && e.contains("`spot_vm_count` has type Utf8"),
+        "{e}"
+    );
 }
 
 fn valid_parquet_bytes() -> Vec<u8> {
