@@ -29,6 +29,9 @@ pub enum BenchCmd {
     /// Every trace reader over generated inputs (mutated fixtures and samples, random bytes):
     /// reports the panics found, accepted inputs that break the workload's invariants, and the time.
     Fuzz(crate::bench_fuzz::FuzzArgs),
+    /// Servers needed by every heuristic on the fleet-sizing study of issue 13 (2.7 million VMs over
+    /// 30 days) or a given workload: wall time, peak memory, simulations per policy, time per simulation.
+    Sizing(crate::bench_sizing::SizingArgs),
 }
 
 #[derive(Args, Debug)]
@@ -87,6 +90,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
         BenchCmd::Sim(a) => sim(a),
         BenchCmd::Decision(a) => decision(a),
         BenchCmd::Fuzz(a) => crate::bench_fuzz::run(a),
+        BenchCmd::Sizing(a) => crate::bench_sizing::run(a),
     }
 }
 
@@ -221,7 +225,7 @@ fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
 }
 
 /// Peak resident set size of this process, from /proc (Linux).
-fn peak_rss() -> String {
+pub(crate) fn peak_rss() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -30,7 +30,8 @@ pub struct CompareArgs {
     /// Usage trace of the default workload.
     #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
     pub sample_usage: SampleUsage,
-    /// Policies, comma-separated (default: the seven heuristics). `power-of-K` takes any K.
+    /// Policies, comma-separated (default: the twelve heuristics). `power-of-K` takes any K,
+    /// `best-fit-threshold-X` any CPU share X in (0, 2].
     #[arg(long, value_delimiter = ',')]
     pub policies: Option<Vec<String>>,
     /// Highest acceptable overload rate (fraction of active server-steps).
@@ -80,9 +81,9 @@ pub struct PolicyResult {
 }
 
 pub struct Job {
-    admission: Admission,
-    policy: String,
-    seed: u64,
+    pub admission: Admission,
+    pub policy: String,
+    pub seed: u64,
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {

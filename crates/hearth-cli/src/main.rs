@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_fuzz;
+mod bench_sizing;
 mod compare;
 mod evict_cmd;
 mod evict_input;
@@ -13,6 +14,7 @@ mod output;
 mod policies;
 mod samples;
 mod samples_azure;
+mod simulate_cmd;
 mod trace_cmd;
 mod workload_file;
 
@@ -34,6 +36,8 @@ struct Cli {
 enum Command {
     /// Servers needed by each placement policy on one workload (the main job).
     Compare(compare::CompareArgs),
+    /// One policy on one fleet size, writing per-step load, placements and evictions.
+    Simulate(simulate_cmd::SimulateArgs),
     /// Import, inspect, compose and stagger workloads.
     #[command(subcommand)]
     Trace(trace_cmd::TraceCmd),
@@ -52,6 +56,7 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compare(a) => compare::run(a),
+        Command::Simulate(a) => simulate_cmd::run(a),
         Command::Trace(c) => trace_cmd::run(c),
         Command::Fireplace(c) => fireplace_cmd::run(c),
         Command::Bench(c) => bench::run(c),

@@ -4,9 +4,9 @@
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// Writes `bytes` atomically (see [`hearth_trace::atomic`]).
+/// Writes `bytes` atomically (see [`hearth_file::atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    hearth_trace::atomic::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
+    hearth_file::atomic::write_atomic(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {

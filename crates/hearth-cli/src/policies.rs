@@ -67,7 +67,7 @@ pub fn decider(name: &str, ctx: &PolicyContext) -> Result<Decider> {
             Decider::Online(Box::new(ForecastPolicy::new(model.k, Forecaster::Learned(model))))
         }
         _ => bail!(
-            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), {}",
+            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), best-fit-threshold-X (0 < X ≤ 2), {}",
             hearth_place::HEURISTICS.join(", "),
             OTHERS.join(", ")
         ),

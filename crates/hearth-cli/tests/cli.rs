@@ -156,6 +156,7 @@ fn unknown_policy_and_bad_options_are_clear_errors() {
         text(&out.stderr)
     );
     let out = hearth(&["compare", "--overload-limit", "1.5"]);
+    assert!(!out.status.success());
     assert!(text(&out.stderr).contains("--overload-limit"), "{}", text(&out.stderr));
 }
 
@@ -193,6 +194,7 @@ fn fleets_from_the_openb_node_list_and_requests_admission() {
     let out = hearth(&["compare", "--policies", "best-fit", "--nodes", &nodes]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = hearth(&["compare", "--policies", "best-fit", "--nodes", "/nonexistent/nodes.csv"]);
+    assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("/nonexistent/nodes.csv"),
         "{}",

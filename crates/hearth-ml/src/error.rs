@@ -49,13 +49,10 @@ pub enum MlError {
         #[source]
         source: Box<dyn StdError + Send + Sync>,
     },
-    /// A model file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A model file could not be written, or is unreadable, foreign, of
+    /// another version or corrupt.
+    #[error(transparent)]
+    File(#[from] hearth_file::FileError),
     /// A model file is not a valid model.
     #[error("{context}: {source}")]
     Json {

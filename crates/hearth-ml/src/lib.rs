@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use data::Dataset;
 pub use error::MlError;
-pub use model::{Fitted, LinearModel, Model, SvrModel, TargetScale};
+pub use model::{Fitted, LinearModel, Model, SvrModel, TargetScale, MODEL_FILE};
 pub use params::ModelParams;
 pub use scaler::StandardScaler;
 pub use trees::TreeEnsemble;

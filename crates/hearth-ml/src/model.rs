@@ -111,6 +111,13 @@ pub struct Model {
     pub fitted: Fitted,
 }
 
+/// The file kind of a saved [`Model`].
+pub const MODEL_FILE: hearth_file::Kind = hearth_file::Kind {
+    format: "hearth-ml-model",
+    version: 1,
+    made_by: "hearth evict train",
+};
+
 impl Model {
     /// Prediction for one row of `cols` features. Allocation-free except for SVR.
     /// Panics if the row has the wrong length (a programming error, not a data error).
@@ -170,24 +177,17 @@ impl Model {
         })
     }
 
-    /// Writes the model file.
+    /// Writes the model atomically as a [`MODEL_FILE`] file (format tag,
+    /// version, CRC-32 of the payload; see [`hearth_file::json`]).
     pub fn save(&self, path: &std::path::Path) -> Result<(), MlError> {
-        let io = |source| MlError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        std::fs::write(path, self.to_json()?).map_err(io)
+        Ok(hearth_file::json::write(path, &MODEL_FILE, self)?)
     }
 
     /// Reads a model file written by [`Model::save`].
+    ///
+    /// # Errors
+    /// [`MlError::File`] for I/O, a foreign, old-version or corrupt file.
     pub fn load(path: &std::path::Path) -> Result<Model, MlError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MlError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        serde_json::from_str(&text).map_err(|source| MlError::Json {
-            context: path.display().to_string(),
-            source,
-        })
+        Ok(hearth_file::json::read(path, &MODEL_FILE)?)
     }
 }

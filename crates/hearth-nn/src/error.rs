@@ -48,13 +48,16 @@ pub enum NnError {
     /// The saved model could not be read or written.
     #[error("model persistence: {0}")]
     Persist(String),
+    /// A saved model is foreign, of another version, truncated or corrupt.
+    #[error(transparent)]
+    File(#[from] hearth_file::FileError),
     /// File I/O failed.
-    #[error("I/O on {path}: {source}")]
+    #[error("I/O on {path}: {cause}")]
     Io {
         /// The file.
         path: String,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, shown in the message (not chained, so it is not printed twice).
+        cause: std::io::Error,
     },
 }
 

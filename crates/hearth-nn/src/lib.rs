@@ -31,7 +31,7 @@ mod train;
 pub use data::{aggregate, ClusterData, ClusterSample, ClusterSeries, Seq3, SeqData};
 pub use error::NnError;
 pub use lstm::{FittedLstm, LstmRegressor};
-pub use persist::Saved;
+pub use persist::{Saved, NN_FILE};
 pub use scaler::Standardizer;
 pub use st::{FittedSt, StTransformer};
 pub use train::{TrainConfig, TrainReport};

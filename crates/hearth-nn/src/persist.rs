@@ -1,11 +1,14 @@
 //! A fitted model on disk or in memory: burn's burnpack record of the weights (f32, exactly as
 //! trained) plus a JSON document with the config, shapes, scalers and training report.
 //!
-//! Byte layout of [`Saved::to_bytes`]: the magic `HEARTHNN1\n`, the JSON length as u64
-//! little-endian, the JSON, then the burnpack bytes to the end.
+//! Byte layout of [`Saved::to_bytes`]: a [`hearth_file::sealed`] frame (`HEARTHNN2\n`, body
+//! length, body, CRC-32) around a body of the JSON length as u64 little-endian, the JSON, then
+//! the burnpack bytes to the end of the body. Version 1 files (no checksum) are refused with a
+//! message to retrain.
 
-use std::io::Write;
 use std::path::Path;
+
+use hearth_file::{sealed, Kind};
 
 use burn::module::Module;
 use burn::store::ModuleRecord;
@@ -15,7 +18,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::NnError;
 
-const MAGIC: &[u8] = b"HEARTHNN1\n";
+/// The `.hnn` file kind; the format tag is the file's magic.
+pub const NN_FILE: Kind = Kind {
+    format: "HEARTHNN",
+    version: 2,
+    made_by: "hearth evict run",
+};
+
+/// Where bytes given to [`Saved::from_bytes`] came from, in errors.
+const IN_MEMORY: &str = "<bytes>";
 
 /// A model in saved form: which kind, its metadata as JSON, its weights as burnpack bytes.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,22 +76,29 @@ impl Saved {
         net.try_load_record(record).map_err(|e| NnError::Persist(e.to_string()))
     }
 
-    /// One self-describing byte string (see the module docs for the layout).
+    /// One self-describing, checksummed byte string (see the module docs for the layout).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(MAGIC.len() + 8 + self.meta_json.len() + self.weights.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(self.meta_json.len() as u64).to_le_bytes());
-        out.extend_from_slice(self.meta_json.as_bytes());
-        out.extend_from_slice(&self.weights);
-        out
+        let mut body = Vec::with_capacity(8 + self.meta_json.len() + self.weights.len());
+        body.extend_from_slice(&(self.meta_json.len() as u64).to_le_bytes());
+        body.extend_from_slice(self.meta_json.as_bytes());
+        body.extend_from_slice(&self.weights);
+        sealed::seal(&NN_FILE, &body)
     }
 
     /// Parses [`Saved::to_bytes`]'s output.
+    ///
+    /// # Errors
+    /// [`NnError::File`] for a foreign, old, truncated or corrupt frame; [`NnError::Persist`]
+    /// for a frame whose body is not a model.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, NnError> {
+        Self::from_body(sealed::unseal(&NN_FILE, bytes, IN_MEMORY)?)
+    }
+
+    fn from_body(body: &[u8]) -> Result<Self, NnError> {
         let bad = |why: &str| NnError::Persist(format!("not a hearth-nn model: {why}"));
-        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("bad magic"))?;
-        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
-        let len = u64::from_le_bytes(len.try_into().expect("8 bytes")) as usize;
+        let (len, rest) = body.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
+        let len = u64::from_le_bytes(len.try_into().expect("8 bytes"));
+        let len = usize::try_from(len).map_err(|_| bad("metadata length out of range"))?;
         let (json, weights) = rest.split_at_checked(len).ok_or_else(|| bad("truncated metadata"))?;
         let meta_json = String::from_utf8(json.to_vec()).map_err(|_| bad("metadata is not UTF-8"))?;
         Ok(Self {
@@ -89,32 +107,23 @@ impl Saved {
         })
     }
 
-    /// Writes to a temporary file beside `path`, syncs, then renames, so readers never see a
-    /// half-written model.
+    /// Writes atomically (temporary file, sync, rename), so readers never see a half-written
+    /// model.
     pub fn write(&self, path: &Path) -> Result<(), NnError> {
-        let io = |source| NnError::Io {
+        hearth_file::atomic::write_atomic(path, &self.to_bytes()).map_err(|cause| NnError::Io {
             path: path.display().to_string(),
-            source,
-        };
-        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-        tmp_name.push(format!(".tmp{}", std::process::id()));
-        let tmp = path.with_file_name(tmp_name);
-        let mut file = std::fs::File::create(&tmp).map_err(io)?;
-        let written = file.write_all(&self.to_bytes()).and_then(|_| file.sync_all());
-        if let Err(e) = written.and_then(|_| std::fs::rename(&tmp, path)) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(io(e));
-        }
-        Ok(())
+            cause,
+        })
     }
 
-    /// Reads a file written by [`Saved::write`].
+    /// Reads a file written by [`Saved::write`]; errors name the file.
     pub fn read(path: &Path) -> Result<Self, NnError> {
-        let bytes = std::fs::read(path).map_err(|source| NnError::Io {
-            path: path.display().to_string(),
-            source,
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|cause| NnError::Io {
+            path: shown.clone(),
+            cause,
         })?;
-        Self::from_bytes(&bytes)
+        Self::from_body(sealed::unseal(&NN_FILE, &bytes, &shown)?)
     }
 }
 

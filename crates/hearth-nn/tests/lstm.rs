@@ -100,5 +100,44 @@ fn shape_and_value_errors_name_the_problem() {
     assert!(err.to_string().contains("[samples, 8, 3]"), "{err}");
 
     let err = Saved::from_bytes(b"not a model").unwrap_err();
-    assert!(matches!(err, NnError::Persist(_)), "{err}");
+    assert!(matches!(err, NnError::File(_)), "{err}");
+}
+
+#[test]
+fn a_damaged_model_file_is_refused_naming_the_file() {
+    let cfg = LstmRegressor {
+        train: TrainConfig {
+            epochs: 1,
+            ..small().train
+        },
+        ..small()
+    };
+    let (_, _, fitted, _) = fit_and_score(&cfg, 2);
+    let dir = std::env::temp_dir().join(format!("hearth-nn-damage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("model.hnn");
+    fitted.save(&path).unwrap();
+    let good = std::fs::read(&path).unwrap();
+    let load = |bytes: &[u8]| {
+        std::fs::write(&path, bytes).unwrap();
+        FittedLstm::load(&path).unwrap_err()
+    };
+    use hearth_file::FileError;
+    for n in [0, 5, good.len() / 2, good.len() - 1] {
+        let err = load(&good[..n]);
+        assert!(matches!(err, NnError::File(_)), "truncated to {n}: {err}");
+        assert!(err.to_string().contains("model.hnn"), "{err}");
+    }
+    // A byte in the weights, which sit at the end of the body before the checksum.
+    let mut bad = good.clone();
+    let weight = good.len() - 4 - 16;
+    bad[weight] ^= 0x01;
+    assert!(matches!(load(&bad), NnError::File(FileError::Checksum { .. })));
+    let mut bad = good.clone();
+    *bad.last_mut().unwrap() ^= 0x01;
+    assert!(matches!(load(&bad), NnError::File(FileError::Checksum { .. })));
+    let mut old = good.clone();
+    old[8] = b'1';
+    assert!(matches!(load(&old), NnError::File(FileError::Version { found: 1, .. })));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

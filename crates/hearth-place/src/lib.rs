@@ -10,8 +10,9 @@ pub use teacher::{Objective, Teacher};
 
 use heuristics::*;
 
-/// The heuristics `hearth compare` runs by default, in table order.
-pub const HEURISTICS: [&str; 7] = [
+/// The heuristics `hearth compare` runs by default, in table order: hearth's
+/// first seven, then those of dslab-iaas.
+pub const HEURISTICS: [&str; 12] = [
     "random",
     "round-robin",
     "first-fit",
@@ -19,9 +20,16 @@ pub const HEURISTICS: [&str; 7] = [
     "worst-fit",
     "power-of-two",
     "dot-product",
+    "cosine-similarity",
+    "delta-perp-distance",
+    "norm-diff",
+    "weighted-dot-product",
+    "best-fit-threshold",
 ];
 
-/// A heuristic by name: those in [`HEURISTICS`], or `power-of-<k>` for any k ≥ 1.
+/// A heuristic by name: those in [`HEURISTICS`], `power-of-<k>` for any
+/// k ≥ 1, or `best-fit-threshold-<x>` for a threshold x in (0, 2] (a CPU
+/// share of capacity; [`BestFitThreshold::DEFAULT`] without a suffix).
 pub fn heuristic(name: &str) -> Option<Box<dyn Policy>> {
     let policy: Box<dyn Policy> = match name {
         "random" => Box::new(Random),
@@ -31,6 +39,18 @@ pub fn heuristic(name: &str) -> Option<Box<dyn Policy>> {
         "worst-fit" => Box::new(WorstFit),
         "power-of-two" => Box::new(PowerOfK::new(2)),
         "dot-product" => Box::new(DotProduct),
+        "cosine-similarity" => Box::new(CosineSimilarity),
+        "delta-perp-distance" => Box::new(DeltaPerpDistance),
+        "norm-diff" => Box::new(NormDiff),
+        "weighted-dot-product" => Box::new(WeightedDotProduct),
+        "best-fit-threshold" => Box::new(BestFitThreshold::new(BestFitThreshold::DEFAULT)),
+        _ if name.starts_with("best-fit-threshold-") => {
+            let x: f64 = name.strip_prefix("best-fit-threshold-")?.parse().ok()?;
+            if !(x > 0.0 && x <= 2.0) {
+                return None;
+            }
+            Box::new(BestFitThreshold::new(x))
+        }
         _ => {
             let k: usize = name.strip_prefix("power-of-")?.parse().ok()?;
             if k == 0 {

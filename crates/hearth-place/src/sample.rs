@@ -37,10 +37,12 @@ pub fn sample_admissible(k: usize, vm: &VmView, fleet: &FleetView, rng: &mut Sim
     picked
 }
 
-/// The admissible server with the highest score (ties: lowest id), by full scan.
+/// The admissible server with the highest score (ties: lowest id), by a scan
+/// of [`FleetView::candidates`]: `score` must depend only on what the view
+/// answers about the server (not on its id), as every heuristic's does.
 pub fn best_by<F: FnMut(ServerId) -> f64>(vm: &VmView, fleet: &FleetView, mut score: F) -> Option<ServerId> {
     let mut best: Option<(ServerId, f64)> = None;
-    for s in fleet.ids() {
+    for s in fleet.candidates() {
         if !fleet.admits(s, vm) {
             continue;
         }

@@ -3,6 +3,7 @@
 //! that beats power-of-two and adds no avoidable overload, and training
 //! that imitates the teacher better than the power-of-two rule does.
 
+use hearth_file::FileError;
 use hearth_place::fireplace::features::rows;
 use hearth_place::fireplace::policy::choose;
 use hearth_place::fireplace::{train, Arena, Family, FirePlace, FirePlaceModel, ModelFileError, TrainSettings};
@@ -221,12 +222,12 @@ fn a_changed_byte_in_the_model_is_a_checksum_error() {
     let path = temp_dir("corrupt").join("m.json");
     model.save(&path).unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
-    let start = find(&bytes, b"\"model\":") + 8;
+    let start = find(&bytes, b"\"payload\":") + 10;
     let digit = start + bytes[start..].iter().position(|b| (b'1'..=b'8').contains(b)).unwrap();
     bytes[digit] += 1;
     std::fs::write(&path, &bytes).unwrap();
     let err = FirePlaceModel::load(&path).unwrap_err();
-    assert!(matches!(err, ModelFileError::Checksum { .. }), "{err}");
+    assert!(matches!(err, ModelFileError::File(FileError::Checksum { .. })), "{err}");
     assert!(err.to_string().contains("corrupt"), "{err}");
 }
 
@@ -257,20 +258,26 @@ fn another_version_or_format_is_a_clear_error() {
     let path = dir.join("m.json");
     model.save(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("\"version\":1", "\"version\":99", 1)).unwrap();
+    std::fs::write(&path, text.replacen("\"version\":2", "\"version\":99", 1)).unwrap();
     let err = FirePlaceModel::load(&path).unwrap_err();
-    assert!(matches!(err, ModelFileError::Version { found: 99, .. }), "{err}");
+    assert!(
+        matches!(err, ModelFileError::File(FileError::Version { found: 99, .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("retrain"), "{err}");
 
     let foreign = dir.join("other.json");
     std::fs::write(&foreign, r#"{"format":"hearth-ml-model","version":1}"#).unwrap();
     let err = FirePlaceModel::load(&foreign).unwrap_err();
-    assert!(matches!(err, ModelFileError::Format { .. }), "{err}");
+    assert!(matches!(err, ModelFileError::File(FileError::Format { .. })), "{err}");
     assert!(err.to_string().contains("hearth-ml-model"), "{err}");
 
     std::fs::write(&foreign, "not json").unwrap();
     let err = FirePlaceModel::load(&foreign).unwrap_err();
-    assert!(matches!(err, ModelFileError::Json { .. }), "{err}");
+    assert!(
+        matches!(err, ModelFileError::File(FileError::Unreadable { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -278,7 +285,7 @@ fn a_write_to_a_missing_directory_fails_and_creates_nothing() {
     let (model, _, _) = trained();
     let missing = temp_dir("missing").join("no-such-dir");
     let err = model.save(&missing.join("m.json")).unwrap_err();
-    assert!(matches!(err, ModelFileError::Io { .. }), "{err}");
+    assert!(matches!(err, ModelFileError::File(FileError::Io { .. })), "{err}");
     assert!(!missing.exists());
 }
 

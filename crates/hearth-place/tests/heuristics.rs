@@ -49,9 +49,24 @@ impl Policy for Scripted {
 /// shares (0.125, 0.031) with the free shares: s0 0.059, s1 0.104, s2 0.086,
 /// s3 0.025.
 fn hand_fleet_choice(policy: &str, seed: u64) -> Option<ServerId> {
+    hand_fleet_choice_of(policy, seed, (2.0, 2.0))
+}
+
+/// As [`hand_fleet_choice`], for a VM requesting `request` (cores, GiB).
+fn hand_fleet_choice_of(policy: &str, seed: u64, request: (f32, f32)) -> Option<ServerId> {
+    hand_fleet_choice_with(policy, seed, request, Priority::OnDemand)
+}
+
+/// As [`hand_fleet_choice_of`], for a VM of the given priority: a spot VM
+/// the policy declines is rejected, where an on-demand one would be placed
+/// by the engine's eviction path.
+fn hand_fleet_choice_with(policy: &str, seed: u64, request: (f32, f32), priority: Priority) -> Option<ServerId> {
     let loads = [(12.0, 8.0), (4.0, 44.0), (8.0, 16.0), (13.0, 60.0), (15.0, 10.0)];
     let mut vms: Vec<Vm> = loads.iter().map(|&(c, m)| vm(0, 5, (0.1, 0.1), (c, m))).collect();
-    vms.push(vm(2, 2, (2.0, 2.0), (1.0, 1.0)));
+    vms.push(Vm {
+        priority,
+        ..vm(2, 2, request, (1.0, 1.0))
+    });
     let w = Workload::new(300, vms, Default::default()).unwrap();
     let fleet = Fleet {
         capacities: vec![Resources::new(16.0, 64.0); 5],
@@ -162,4 +177,69 @@ fn round_robin_cycles_and_skips_inadmissible_servers() {
         let hosts: Vec<u32> = m.assignment.iter().map(|s| s.unwrap().0).collect();
         assert_eq!(hosts, [0, 2, 3, 0, 2, 3, 0, 2]);
     }
+}
+
+// The heuristics of dslab-iaas, on the same hand fleet. Shares of the
+// 16-core, 64-GiB limit before placement: s0 (0.75, 0.125), s1 (0.25,
+// 0.6875), s2 (0.5, 0.25), s3 (0.8125, 0.9375); the (2, 2) request is
+// (0.125, 0.03125). Mean load shares over all five servers (the weights):
+// CPU 52/80 = 0.65, memory 138/320 = 0.43125.
+
+/// Cosine of (load + request) with the diagonal: s0 0.820, s1 0.954,
+/// s2 0.935, s3 0.99986.
+#[test]
+fn cosine_similarity_takes_the_load_most_along_the_capacity() {
+    assert_eq!(hand_fleet_choice("cosine-similarity", 0), Some(ServerId(3)));
+}
+
+/// |cpu − memory| before minus after: s0 0.625 → 0.71875 (−0.09375), s1
+/// 0.4375 → 0.34375 (+0.09375), s2 −0.09375, s3 0.125 → 0.03125 (+0.09375):
+/// the memory-heavy servers gain, s1 and s3 equally (exact in binary), and
+/// the tie goes to the lowest id.
+#[test]
+fn delta_perp_distance_offsets_the_servers_imbalance() {
+    assert_eq!(hand_fleet_choice("delta-perp-distance", 0), Some(ServerId(1)));
+}
+
+/// Weighted squared headroom after placement: s0 0.317, s1 0.288,
+/// s2 0.314, s3 0.003.
+#[test]
+fn norm_diff_takes_the_smallest_weighted_headroom() {
+    assert_eq!(hand_fleet_choice("norm-diff", 0), Some(ServerId(3)));
+}
+
+/// A (2, 16) request, shares (0.125, 0.25), admitted by s0, s1, s2: the
+/// unweighted alignment ties s0 and s2 at exactly 0.25 (s1 0.172) and
+/// dot-product takes s0; weighted by the mean loads, s2 leads (0.1215
+/// against s0's 0.1146): CPU is the scarcer resource and s2 has more of it.
+#[test]
+fn weighted_dot_product_weighs_the_scarcer_resource() {
+    assert_eq!(hand_fleet_choice_of("dot-product", 0, (2.0, 16.0)), Some(ServerId(0)));
+    assert_eq!(
+        hand_fleet_choice_of("weighted-dot-product", 0, (2.0, 16.0)),
+        Some(ServerId(2))
+    );
+    assert_eq!(hand_fleet_choice("weighted-dot-product", 0), Some(ServerId(1)));
+}
+
+/// CPU share after placement: s0 0.875, s1 0.375, s2 0.625, s3 0.9375. At
+/// the default 0.8 the fullest below it is s2 (best-fit takes s3); at 0.95,
+/// s3; at 0.3 no server stays below and the policy declines: a spot VM is
+/// rejected, an on-demand one placed by the engine's eviction path where no
+/// eviction is needed (s0, the lowest id).
+#[test]
+fn best_fit_threshold_takes_the_fullest_server_below_the_threshold() {
+    assert_eq!(hand_fleet_choice("best-fit-threshold", 0), Some(ServerId(2)));
+    assert_eq!(hand_fleet_choice("best-fit-threshold-0.95", 0), Some(ServerId(3)));
+    let spot = |p| hand_fleet_choice_with(p, 0, (2.0, 2.0), Priority::Spot);
+    assert_eq!(spot("best-fit-threshold-0.3"), None);
+    assert_eq!(spot("best-fit-threshold"), Some(ServerId(2)));
+    assert_eq!(hand_fleet_choice("best-fit-threshold-0.3", 0), Some(ServerId(0)));
+    assert!(heuristic("best-fit-threshold-0").is_none());
+    assert!(heuristic("best-fit-threshold-x").is_none());
+    assert_eq!(heuristic("best-fit-threshold").unwrap().name(), "best-fit-threshold");
+    assert_eq!(
+        heuristic("best-fit-threshold-0.95").unwrap().name(),
+        "best-fit-threshold-0.95"
+    );
 }

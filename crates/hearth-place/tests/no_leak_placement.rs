@@ -7,37 +7,17 @@ use hearth_place::fireplace::TrainSettings;
 use hearth_place::fireplace::{train, Arena, Family, FirePlace, FirePlaceModel, ForecastPolicy, Forecaster};
 use hearth_place::{heuristic, FleetView, Objective, Policy, ServerId, SimRng, Teacher, VmView, HEURISTICS};
 use hearth_sim::{run, Decider, FleetSpec, SimConfig};
-use hearth_trace::{
-    compose, import_paths, ComposeOptions, Format, ImportOptions, Resources, SizeSource, Step, VmId, Workload,
-};
+use hearth_trace::{Resources, Step, VmId, Workload};
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/")).join(rel)
-}
+mod common;
 
 fn composed(vms: usize, seed: u64) -> Workload {
-    let opts = ImportOptions::default();
-    let openb = sample("alibaba-openb-2023/openb_pod_list_default.csv");
-    let arrivals = import_paths(Format::AlibabaOpenb, &[openb], &opts).unwrap().workload;
-    let usage = import_paths(Format::Bitbrains, &[sample("bitbrains-rnd")], &opts)
-        .unwrap()
-        .workload;
-    let copts = ComposeOptions {
-        vms: Some(vms),
-        days: Some(0.5),
-        sizes: SizeSource::Usage,
-        max_vm_cores: Some(8.0),
-        max_vm_memory_gib: Some(32.0),
-        seed,
-        ..Default::default()
-    };
-    compose(&arrivals, &usage, &copts).unwrap()
+    common::composed_over(vms, 0.5, seed)
 }
 
 fn spec() -> FleetSpec {

@@ -3,6 +3,7 @@
 //! VMs for an on-demand VM admitted nowhere), then usage is accounted.
 
 use crate::admission::Admission;
+use crate::early_stop::EarlyStop;
 use crate::fleet::{Fleet, ServerId};
 use crate::hindsight::Hindsight;
 use crate::history::{History, Keys};
@@ -57,6 +58,19 @@ pub fn run_observed(
     decider: &mut Decider,
     observer: &mut dyn FnMut(&FleetView),
 ) -> Result<RunMetrics, SimError> {
+    simulate(workload, fleet, config, decider, observer, None)
+}
+
+/// As [`run_observed`], ending the run after the first step at which `stop`
+/// finds it certain to fail the sizing test (then `stopped_early_at` is set).
+pub(crate) fn simulate(
+    workload: &Workload,
+    fleet: &Fleet,
+    config: &SimConfig,
+    decider: &mut Decider,
+    observer: &mut dyn FnMut(&FleetView),
+    stop: Option<&EarlyStop>,
+) -> Result<RunMetrics, SimError> {
     let started = Instant::now();
     decider.reset();
     let mut sim = Engine::new(workload, fleet, config);
@@ -89,6 +103,17 @@ pub fn run_observed(
             vms: &workload.vms,
             history: sim.history.as_ref(),
         });
+        if stop.is_some_and(|s| {
+            s.certain_failure(
+                now,
+                metrics.rejections,
+                acc.overloaded_server_steps,
+                acc.active_server_steps,
+            )
+        }) {
+            metrics.stopped_early_at = Some(now);
+            break;
+        }
     }
     acc.finish(&mut metrics);
     metrics.servers_used = sim.servers.last_placement.iter().filter(|p| p.is_some()).count();
@@ -212,14 +237,16 @@ impl<'w> Engine<'w> {
         }
     }
 
-    /// Ends step `now` in one pass over the servers: its load becomes what
-    /// is observed next, and overloads, utilisation and peak-to-average are
-    /// counted. Returns the load summed over all servers.
+    /// Ends step `now` in one pass over the servers that ever held a VM
+    /// (the others have no load and nothing to measure): its load becomes
+    /// what is observed next, and overloads, utilisation and peak-to-average
+    /// are counted. Returns the load summed over all servers.
     fn close_step(&mut self, now: Step, acc: &mut Accumulator) -> Resources {
         let threshold = self.config.overload_threshold;
         let (mut active, mut util_sum, mut util_max) = (0u64, 0.0f64, 0.0f64);
         let mut total = Resources::default();
-        for s in 0..self.servers.len() {
+        for j in 0..self.servers.used.len() {
+            let s = self.servers.used[j] as usize;
             let load = self.servers.load(s, now);
             total += load;
             // Float residue of departed VMs can leave a hair below zero.

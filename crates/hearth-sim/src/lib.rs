@@ -7,6 +7,7 @@
 //! teacher) is given the future, through [`Hindsight`].
 
 pub mod admission;
+mod early_stop;
 pub mod engine;
 pub mod fleet;
 pub mod hindsight;
@@ -28,7 +29,7 @@ pub use lower_bound::{fluid_lower_bound, LowerBound};
 pub use metrics::{Eviction, RunMetrics};
 pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
 pub use sizing::{servers_needed, Sizing, SizingOptions};
-pub use view::{FleetView, VmView};
+pub use view::{with_full_scans, FleetView, VmView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {

@@ -42,6 +42,11 @@ pub struct RunMetrics {
     pub placement_seconds: f64,
     pub decisions_per_second: f64,
     pub wall_seconds: f64,
+    /// Set when the sizing search stopped the run after this step, certain
+    /// that it fails the limit (see `early_stop`): the figures then cover
+    /// only the steps up to it and are no measured overload rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_early_at: Option<hearth_trace::Step>,
     #[serde(skip)]
     pub eviction_log: Vec<Eviction>,
     /// Where each VM was placed (by VM id), `None` if rejected.

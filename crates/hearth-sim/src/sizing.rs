@@ -18,8 +18,18 @@
 //! can hide a smaller window below it: the answer is then larger than the
 //! scan's (conservative, never a size that fails), for O(log n) runs
 //! instead of n.
+//!
+//! A run that is certain to fail (a rejection, or more overloaded
+//! server-steps than the limit allows however the rest of the run goes) is
+//! stopped there ([`crate::early_stop`] gives the bound and why it is
+//! exact). The search probes the same sizes in the same order as with every
+//! run complete, and each probe passes or fails the same, so the answer,
+//! its metrics and the number of runs do not change: only failing runs get
+//! cheaper. Their partial figures are never reported; the run at the cap,
+//! whose figures explain a missing answer, is always run in full.
 
-use crate::engine::{run, SimConfig};
+use crate::early_stop::AliveCounts;
+use crate::engine::{simulate, SimConfig};
 use crate::fleet::FleetSpec;
 use crate::metrics::RunMetrics;
 use crate::policy::Decider;
@@ -27,6 +37,7 @@ use crate::SimError;
 use hearth_trace::Workload;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SizingOptions {
@@ -37,6 +48,10 @@ pub struct SizingOptions {
     /// Largest fleet tried, confirmation included; default twice the peak
     /// number of VMs alive.
     pub max_servers: Option<usize>,
+    /// Stop a run once it is certain to fail (default). The answer, its
+    /// metrics and the runs are the same without; off only to measure or
+    /// check that.
+    pub early_stop: bool,
 }
 
 impl Default for SizingOptions {
@@ -45,6 +60,7 @@ impl Default for SizingOptions {
             overload_limit: 0.01,
             confirm: 2,
             max_servers: None,
+            early_stop: true,
         }
     }
 }
@@ -63,6 +79,10 @@ pub struct Sizing {
     pub metrics: RunMetrics,
     /// Simulations run by the search.
     pub runs: usize,
+    /// Of those, runs stopped early, certain to fail the limit.
+    pub stopped_early: usize,
+    /// Wall time of the search.
+    pub seconds: f64,
 }
 
 /// Searches for the servers a policy needs. `decider` gives the policy for
@@ -74,15 +94,10 @@ pub fn servers_needed(
     opts: &SizingOptions,
     decider: &mut dyn FnMut() -> Decider,
 ) -> Result<Sizing, SimError> {
-    let mut search = Search {
-        workload,
-        spec,
-        config,
-        opts,
-        decider,
-        runs: BTreeMap::new(),
-    };
-    search.run_search()
+    let started = Instant::now();
+    let mut sizing = Search::new(workload, spec, config, opts, decider).run_search()?;
+    sizing.seconds = started.elapsed().as_secs_f64();
+    Ok(sizing)
 }
 
 struct Search<'a> {
@@ -92,28 +107,60 @@ struct Search<'a> {
     opts: &'a SizingOptions,
     decider: &'a mut dyn FnMut() -> Decider,
     runs: BTreeMap<usize, RunMetrics>,
+    /// Present when failing runs may stop early.
+    alive: Option<AliveCounts>,
+    cap: usize,
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
+    fn new(
+        workload: &'a Workload,
+        spec: &'a FleetSpec,
+        config: &'a SimConfig,
+        opts: &'a SizingOptions,
+        decider: &'a mut dyn FnMut() -> Decider,
+    ) -> Search<'a> {
+        let cap = opts
+            .max_servers
+            .unwrap_or_else(|| (2 * workload.peak_alive().0).max(8))
+            .max(1);
+        Search {
+            workload,
+            spec,
+            config,
+            opts,
+            decider,
+            runs: BTreeMap::new(),
+            alive: opts.early_stop.then(|| AliveCounts::of(workload)),
+            cap,
+        }
+    }
+
     fn meets(&mut self, n: usize) -> Result<bool, SimError> {
         if !self.runs.contains_key(&n) {
             let fleet = self.spec.build(n);
-            let m = run(self.workload, &fleet, self.config, &mut (self.decider)())?;
+            // The cap's run explains a missing answer: it is never cut short.
+            let stop = match &self.alive {
+                Some(alive) if n != self.cap => Some(alive.rule(n, self.opts.overload_limit)),
+                _ => None,
+            };
+            let mut decider = (self.decider)();
+            let m = simulate(
+                self.workload,
+                &fleet,
+                self.config,
+                &mut decider,
+                &mut |_| {},
+                stop.as_ref(),
+            )?;
             self.runs.insert(n, m);
         }
         let m = &self.runs[&n];
         Ok(m.rejections == 0 && m.overload_rate <= self.opts.overload_limit)
     }
 
-    fn cap(&self) -> usize {
-        self.opts
-            .max_servers
-            .unwrap_or_else(|| (2 * self.workload.peak_alive().0).max(8))
-            .max(1)
-    }
-
     fn run_search(&mut self) -> Result<Sizing, SimError> {
-        let cap = self.cap();
+        let cap = self.cap;
         let Some((mut lo, mut hi)) = self.first_meeting(cap)? else {
             return Ok(self.unattainable(cap));
         };
@@ -183,7 +230,13 @@ impl Search<'_> {
             cap,
             metrics: self.runs[&n].clone(),
             runs: self.runs.len(),
+            stopped_early: self.stopped_early(),
+            seconds: 0.0,
         }
+    }
+
+    fn stopped_early(&self) -> usize {
+        self.runs.values().filter(|m| m.stopped_early_at.is_some()).count()
     }
 
     fn cap_origin(&self) -> &'static str {
@@ -221,6 +274,8 @@ impl Search<'_> {
             cap,
             metrics: m.clone(),
             runs: self.runs.len(),
+            stopped_early: self.stopped_early(),
+            seconds: 0.0,
         }
     }
 }

@@ -6,6 +6,7 @@
 use crate::admission::Admission;
 use crate::fleet::{Fleet, ServerId};
 use hearth_trace::{Priority, Resources, Step, Vm, VmId};
+use std::collections::HashMap;
 
 pub(crate) struct Servers {
     pub capacity: Vec<Resources>,
@@ -33,6 +34,10 @@ pub(crate) struct Servers {
     /// The largest admission limit of any server, per resource: a VM
     /// requesting more is admitted nowhere, whatever the fleet's state.
     pub largest_limit: Resources,
+    /// Servers that ever held a VM, in id order. The others are in their
+    /// initial state: no load, no history.
+    pub used: Vec<u32>,
+    pub fresh: FreshServers,
 }
 
 impl Servers {
@@ -55,6 +60,8 @@ impl Servers {
                 let l = admission.limit(*c);
                 Resources::new(m.cpu.0.max(l.cpu.0), m.memory.0.max(l.memory.0))
             }),
+            used: Vec::new(),
+            fresh: FreshServers::new(&fleet.capacities),
         }
     }
 
@@ -88,6 +95,11 @@ impl Servers {
         self.unmeasured[i] += amount;
         self.residents[i].push(vm.id);
         self.spot_residents[i] += u32::from(vm.priority == Priority::Spot);
+        if self.last_placement[i].is_none() {
+            let at = self.used.partition_point(|&u| u < s.0);
+            self.used.insert(at, s.0);
+            self.fresh.used(i, &self.last_placement);
+        }
         self.last_placement[i] = Some(now);
         let base = i * self.horizon + vm.arrival.index();
         add_series(&mut self.cpu[base..], &vm.usage.cpu, 1.0);
@@ -144,6 +156,69 @@ impl Servers {
     pub fn load(&self, s: usize, t: Step) -> Resources {
         let k = s * self.horizon + t.index();
         Resources::new(self.cpu[k], self.memory[k])
+    }
+}
+
+/// The never-used servers of each capacity, of which only the lowest id
+/// matters to a choice by observable state with ties to the lowest id: the
+/// others are identical to it in every observable respect.
+pub(crate) struct FreshServers {
+    /// Class (distinct capacity) of each server.
+    class: Vec<u32>,
+    /// Each class's servers in id order, and the position of the first
+    /// never-used one (only ever moves up: servers never become unused).
+    members: Vec<Vec<u32>>,
+    cursor: Vec<usize>,
+    /// The first never-used server of each class, in id order.
+    lowest: Vec<u32>,
+}
+
+impl FreshServers {
+    fn new(capacities: &[Resources]) -> FreshServers {
+        let mut classes: HashMap<(u32, u32), usize> = HashMap::new();
+        let mut class = Vec::with_capacity(capacities.len());
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        for (i, c) in capacities.iter().enumerate() {
+            let k = *classes
+                .entry((c.cpu.0.to_bits(), c.memory.0.to_bits()))
+                .or_insert_with(|| {
+                    members.push(Vec::new());
+                    members.len() - 1
+                });
+            class.push(k as u32);
+            members[k].push(i as u32);
+        }
+        let lowest = members.iter().map(|m| m[0]).collect();
+        let mut fresh = FreshServers {
+            class,
+            cursor: vec![0; members.len()],
+            members,
+            lowest,
+        };
+        fresh.lowest.sort_unstable();
+        fresh
+    }
+
+    /// Server `i` was just used for the first time (`last_placement` not yet set for it).
+    fn used(&mut self, i: usize, last_placement: &[Option<Step>]) {
+        let k = self.class[i] as usize;
+        let (members, cursor) = (&self.members[k], &mut self.cursor[k]);
+        while *cursor < members.len() {
+            let m = members[*cursor] as usize;
+            if m != i && last_placement[m].is_none() {
+                break;
+            }
+            *cursor += 1;
+        }
+        self.lowest = (0..self.members.len())
+            .filter_map(|k| self.members[k].get(self.cursor[k]).copied())
+            .collect();
+        self.lowest.sort_unstable();
+    }
+
+    /// The lowest never-used server of each capacity, in id order.
+    pub fn lowest(&self) -> &[u32] {
+        &self.lowest
     }
 }
 

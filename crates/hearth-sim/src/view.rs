@@ -5,6 +5,27 @@ use crate::fleet::ServerId;
 use crate::history::History;
 use crate::state::Servers;
 use hearth_trace::{Priority, Resources, Step, TenantId, Vm, VmId, VmTypeId};
+use std::cell::Cell;
+
+thread_local! {
+    static FULL_SCANS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with [`FleetView::candidates`] answering every server of the
+/// fleet, as scans did before they skipped never-used servers: the
+/// reference the shortcut is tested against. Affects this thread only.
+#[doc(hidden)]
+pub fn with_full_scans<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FULL_SCANS.with(|c| c.set(false));
+        }
+    }
+    FULL_SCANS.with(|c| c.set(true));
+    let _reset = Reset;
+    f()
+}
 
 /// The arriving VM as a policy sees it.
 #[derive(Clone, Copy, Debug)]
@@ -42,14 +63,17 @@ pub struct FleetView<'a> {
 }
 
 impl<'a> FleetView<'a> {
+    #[inline]
     pub fn now(&self) -> Step {
         self.now
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.servers.len()
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.servers.len() == 0
     }
@@ -58,12 +82,51 @@ impl<'a> FleetView<'a> {
         (0..self.servers.len() as u32).map(ServerId)
     }
 
+    /// The servers a choice by observable state needs to look at, in id
+    /// order: every server that ever held a VM, and the lowest-numbered
+    /// never-used server of each capacity. A never-used server is identical
+    /// to the lowest never-used one of its capacity in everything this view
+    /// answers but its id, so a choice that depends only on what the view
+    /// answers about a server, with ties to the lowest id (first-fit,
+    /// best-fit, worst-fit, dot-product...), picks the same server from these
+    /// as from [`FleetView::ids`], without scanning the empty part of a
+    /// large fleet.
+    pub fn candidates(&self) -> impl Iterator<Item = ServerId> + 'a {
+        let used = &self.servers.used;
+        let fresh = self.servers.fresh.lowest();
+        let (mut u, mut f) = (0, 0);
+        let every = FULL_SCANS.with(Cell::get).then_some(self.servers.len() as u32);
+        std::iter::from_fn(move || {
+            if let Some(n) = every {
+                u += 1;
+                return (u <= n as usize).then(|| ServerId(u as u32 - 1));
+            }
+            let next = match (used.get(u), fresh.get(f)) {
+                (Some(&a), Some(&b)) if a < b => {
+                    u += 1;
+                    a
+                }
+                (_, Some(&b)) => {
+                    f += 1;
+                    b
+                }
+                (Some(&a), None) => {
+                    u += 1;
+                    a
+                }
+                (None, None) => return None,
+            };
+            Some(ServerId(next))
+        })
+    }
+
     /// Whether the server admits the VM under the run's admission mode.
     #[inline]
     pub fn admits(&self, s: ServerId, vm: &VmView) -> bool {
         self.servers.admits(s.index(), vm.request)
     }
 
+    #[inline]
     pub fn capacity(&self, s: ServerId) -> Resources {
         self.servers.capacity[s.index()]
     }
@@ -71,22 +134,26 @@ impl<'a> FleetView<'a> {
     /// Usage as the allocator sees it now: the last measurement (resident
     /// VMs' usage at the previous step) plus, under `usage` admission, the
     /// requests of VMs placed since (under `usage-lagged`, nothing for them).
+    #[inline]
     pub fn observed(&self, s: ServerId) -> Resources {
         self.servers.observed(s.index())
     }
 
     /// The last measurement alone: resident VMs' usage at the previous step.
+    #[inline]
     pub fn measured(&self, s: ServerId) -> Resources {
         self.servers.measured[s.index()]
     }
 
     /// Sum of the resident VMs' requests.
+    #[inline]
     pub fn committed(&self, s: ServerId) -> Resources {
         self.servers.committed[s.index()]
     }
 
     /// What the admission test counts (observed usage or committed
     /// requests) and the limit it compares it with.
+    #[inline]
     pub fn admission_load(&self, s: ServerId) -> (Resources, Resources) {
         let i = s.index();
         let a = &self.servers.admission;
@@ -118,10 +185,12 @@ impl<'a> FleetView<'a> {
         self.history
     }
 
+    #[inline]
     pub fn vm_count(&self, s: ServerId) -> usize {
         self.servers.residents[s.index()].len()
     }
 
+    #[inline]
     pub fn last_placement(&self, s: ServerId) -> Option<Step> {
         self.servers.last_placement[s.index()]
     }

@@ -20,12 +20,10 @@ pub enum TraceError {
     /// The file as a whole is unusable (missing header, no rows, wrong format).
     #[error("{file}: {reason}")]
     File { file: String, reason: String },
-    #[error("{file}: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: io::Error,
-    },
+    /// The I/O error is part of the message, not a chained source, so
+    /// `anyhow`'s `{:#}` does not print it twice.
+    #[error("{file}: {cause}")]
+    Io { file: String, cause: io::Error },
     /// A request that cannot be carried out (bad option values, empty inputs).
     #[error("{0}")]
     Invalid(String),
@@ -56,10 +54,10 @@ impl TraceError {
         }
     }
 
-    pub fn io(file: &str, source: io::Error) -> Self {
+    pub fn io(file: &str, cause: io::Error) -> Self {
         TraceError::Io {
             file: file.to_string(),
-            source,
+            cause,
         }
     }
 }

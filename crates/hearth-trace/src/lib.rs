@@ -2,7 +2,6 @@
 //! formats, the composer that builds realistic workloads from several traces,
 //! and the Parquet store.
 
-pub mod atomic;
 pub mod compose;
 pub mod error;
 mod external;

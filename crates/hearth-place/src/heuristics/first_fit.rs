@@ -1,6 +1,8 @@
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
-/// The lowest-numbered server that admits the VM.
+/// The lowest-numbered server that admits the VM (among
+/// [`FleetView::candidates`]: a never-used server is admissible exactly when
+/// the lowest never-used one of its capacity is).
 #[derive(Debug, Default)]
 pub struct FirstFit;
 
@@ -10,6 +12,6 @@ impl Policy for FirstFit {
     }
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
-        fleet.ids().find(|&s| fleet.admits(s, vm))
+        fleet.candidates().find(|&s| fleet.admits(s, vm))
     }
 }

@@ -3,9 +3,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, then renames
 /// it over `path`. On failure the temporary file is removed.
+///
+/// The temporary name carries the process id and a per-process counter, so
+/// concurrent writers of the same path never share a temporary file; the
+/// last rename wins.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path)?;
     let result = (|| {
@@ -21,6 +26,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn temp_path(path: &Path) -> std::io::Result<PathBuf> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -31,5 +37,6 @@ fn temp_path(path: &Path) -> std::io::Result<PathBuf> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    Ok(dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id())))
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    Ok(dir.join(format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id())))
 }

@@ -1,0 +1,157 @@
+//! The same command run twice, in separate processes, gives identical
+//! outputs apart from timings: decisions, step loads, evictions, models.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn ok(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the hearth binary runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-cli-determinism-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The JSON with every timing removed (keys naming seconds, rates per
+/// second, microseconds or elapsed time).
+fn without_timings(path: &Path) -> serde_json::Value {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let timing = |k: &str| {
+                    ["seconds", "per_second", "elapsed", "_us", "_ms"]
+                        .iter()
+                        .any(|t| k.contains(t))
+                };
+                map.retain(|k, _| !timing(k));
+                map.values_mut().for_each(scrub);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    scrub(&mut v);
+    v
+}
+
+/// Runs `make(i)` for i in 0 and 1, each writing the files it names.
+fn twice(names: &[&str], make: impl Fn(&[PathBuf])) -> [Vec<PathBuf>; 2] {
+    [0, 1].map(|i| {
+        let paths: Vec<PathBuf> = names.iter().map(|n| tmp(&format!("{i}-{n}"))).collect();
+        make(&paths);
+        paths
+    })
+}
+
+fn assert_same_json(a: &Path, b: &Path) {
+    assert_eq!(
+        without_timings(a),
+        without_timings(b),
+        "{} vs {}",
+        a.display(),
+        b.display()
+    );
+}
+
+fn assert_same_bytes(a: &Path, b: &Path) {
+    let (x, y) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    assert!(x == y, "{} and {} differ", a.display(), b.display());
+}
+
+#[test]
+fn fireplace_train_compare_and_simulate_repeat_exactly() {
+    let [a, b] = twice(&["m.json"], |p| {
+        let train = [
+            "fireplace",
+            "train",
+            "--sample",
+            "openb",
+            "--vms",
+            "400",
+            "--dagger-rounds",
+            "1",
+        ];
+        ok(&[&train[..], &["--seed", "2", "--out", s(&p[0])]].concat());
+    });
+    assert_same_json(&a[0], &b[0]);
+    let model = &a[0];
+
+    let [a, b] = twice(&["c.json"], |p| {
+        let fleet = ["--sample", "openb", "--server-cores", "16", "--server-memory-gib", "64"];
+        let args = [
+            "--policies",
+            "teacher,fireplace,power-of-two",
+            "--model",
+            s(model),
+            "--json",
+            s(&p[0]),
+        ];
+        ok(&[&["compare"][..], &fleet, &args].concat());
+    });
+    assert_same_json(&a[0], &b[0]);
+
+    for policy in ["teacher", "fireplace"] {
+        let names = ["run.json", "loads.csv", "placements.csv", "evictions.csv"];
+        let [a, b] = twice(&names, |p| {
+            let run = ["simulate", "--sample", "openb", "--policy", policy, "--servers", "30"];
+            let outs = ["--model", s(model), "--admission", "requests", "--json", s(&p[0])];
+            let logs = [
+                "--step-loads",
+                s(&p[1]),
+                "--placements",
+                s(&p[2]),
+                "--evictions",
+                s(&p[3]),
+            ];
+            ok(&[&run[..], &outs, &logs].concat());
+        });
+        assert_same_json(&a[0], &b[0]);
+        for i in 1..names.len() {
+            assert_same_bytes(&a[i], &b[i]);
+        }
+        let evictions = std::fs::read_to_string(&a[3]).unwrap().lines().count();
+        assert!(
+            evictions > 1,
+            "{policy}: the eviction log must not be empty to be compared"
+        );
+    }
+}
+
+#[test]
+fn evict_run_repeats_exactly() {
+    let [a, b] = twice(&["e.json"], |p| {
+        let size = [
+            "--clusters",
+            "2",
+            "--nodes-per-cluster",
+            "8",
+            "--days",
+            "4",
+            "--seed",
+            "5",
+        ];
+        ok(&[
+            &["evict", "run"][..],
+            &size,
+            &["--models", "linear,gbdt", "--json", s(&p[0])],
+        ]
+        .concat());
+    });
+    assert_same_json(&a[0], &b[0]);
+}
