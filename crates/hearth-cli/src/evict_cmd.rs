@@ -162,7 +162,7 @@ pub struct TrainArgs {
     /// Level of the model to save: `cluster` (the default where the model has it) or `node`.
     #[arg(long)]
     pub level: Option<String>,
-    /// Save the one fitted model here (JSON, written atomically; needs --snapshots).
+    /// Save the one fitted model here (versioned, checksummed JSON, written atomically; needs --snapshots).
     #[arg(long, requires = "snapshots")]
     pub out: Option<PathBuf>,
 }

@@ -73,7 +73,7 @@ pub fn train_and_save(args: &TrainArgs, out: &Path) -> Result<()> {
         hearth_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let saved = SavedModel::capture(model.as_ref(), trained_on, interval)?;
-    write_model(out, &saved)?;
+    saved.save(out)?;
     let w: Vec<String> = saved.interval.half_width.iter().map(|w| format!("±{w:.4}")).collect();
     println!(
         "saved {name} ({} level) to {}; 80% interval half-widths +1/+2/+3h: {} ({} validation samples)",
@@ -86,7 +86,7 @@ pub fn train_and_save(args: &TrainArgs, out: &Path) -> Result<()> {
 }
 
 pub fn predict(args: &PredictArgs) -> Result<()> {
-    let saved = read_model(&args.model)?;
+    let saved = SavedModel::load(&args.model)?;
     let p = saved
         .predictor()
         .with_context(|| format!("loading the model in {}", args.model.display()))?;
@@ -115,14 +115,4 @@ pub fn predict(args: &PredictArgs) -> Result<()> {
         write_json(path, &f.rows)?;
     }
     Ok(())
-}
-
-fn write_model(path: &Path, saved: &SavedModel) -> Result<()> {
-    let bytes = serde_json::to_vec(saved)?;
-    crate::output::write_atomic(path, &bytes)
-}
-
-fn read_model(path: &Path) -> Result<SavedModel> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))
 }

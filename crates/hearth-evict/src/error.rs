@@ -18,9 +18,9 @@ pub enum EvictError {
         place: String,
         reason: String,
     },
-    /// A saved model that cannot be used: corrupt, another version, other features.
-    #[error("{file}: {reason}")]
-    ModelFile { file: String, reason: String },
+    /// A model file that cannot be written or trusted (corrupt, another format or version).
+    #[error(transparent)]
+    File(#[from] hearth_file::FileError),
 }
 
 impl EvictError {

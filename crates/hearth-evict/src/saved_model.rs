@@ -1,7 +1,9 @@
 //! A trained eviction forecaster as data: which model, what it was trained
-//! on, its calibrated interval and its fitted state. The file envelope
-//! (format tag, version, checksum, atomic write) is hearth-file's; this is
-//! the payload inside it.
+//! on, its calibrated interval and its fitted state, saved as a hearth-file
+//! JSON envelope ([`MODEL_FILE`]: format tag `hearth-evict-model`, version,
+//! CRC-32 of the payload, atomic write). Loading checks, in order, the
+//! envelope (JSON, tag, version, checksum), that the payload parses, and
+//! that the model's window, horizons and features are this build's.
 //!
 //! Fitted state per family ([`Body`]):
 //! - naive baselines: none;
@@ -24,6 +26,13 @@ use base64::Engine;
 use hearth_ml::Model;
 use hearth_nn::Saved;
 use serde::{Deserialize, Serialize};
+
+/// The eviction model file kind.
+pub const MODEL_FILE: hearth_file::Kind = hearth_file::Kind {
+    format: "hearth-evict-model",
+    version: 1,
+    made_by: "hearth evict train --snapshots FILE --model NAME --out FILE",
+};
 
 /// The fitted state of one predictor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -107,6 +116,20 @@ impl SavedModel {
             interval,
             body: p.to_body()?,
         })
+    }
+
+    /// Writes the model file atomically.
+    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+        Ok(hearth_file::json::write(path, &MODEL_FILE, self)?)
+    }
+
+    /// Reads and checks a model file written by [`SavedModel::save`].
+    pub fn load(path: &std::path::Path) -> Result<SavedModel> {
+        let model: SavedModel = hearth_file::json::read(path, &MODEL_FILE)?;
+        model
+            .check()
+            .map_err(|e| EvictError::Config(format!("{}: {e}", path.display())))?;
+        Ok(model)
     }
 
     /// Errors when the model expects other inputs or outputs than this build makes.

@@ -183,7 +183,7 @@ pub fn write(path: &Path, set: &SnapshotSet) -> Result<()> {
     } else {
         parquet_bytes(set, &name)?
     };
-    hearth_trace::atomic::write_atomic(path, &bytes)
+    hearth_file::atomic::write_atomic(path, &bytes)
         .map_err(|e| EvictError::snapshot(&name, "file", format!("cannot write: {e}")))
 }
 

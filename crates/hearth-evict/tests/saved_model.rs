@@ -28,6 +28,12 @@ fn trained_on(opts: ModelOptions) -> TrainedOn {
     }
 }
 
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-evict-saved-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
 fn bits(rows: &[[f32; 3]]) -> Vec<u32> {
     rows.iter().flatten().map(|v| v.to_bits()).collect()
 }
@@ -59,8 +65,9 @@ fn every_family_round_trips_bit_identical() {
         p.fit(&data, 7).unwrap();
         let interval = calibrate(p.as_ref(), &data).unwrap();
         let saved = SavedModel::capture(p.as_ref(), trained_on(opts), interval).unwrap();
-        let text = serde_json::to_string(&saved).unwrap();
-        let loaded: SavedModel = serde_json::from_str(&text).unwrap();
+        let path = tmp(&format!("{name}.json"));
+        saved.save(&path).unwrap();
+        let loaded = SavedModel::load(&path).unwrap();
         assert_eq!(loaded, saved, "{name}");
         let q = loaded.predictor().unwrap();
         assert_eq!((q.name(), q.level()), (p.name(), p.level()));
@@ -105,6 +112,26 @@ fn a_model_expecting_other_features_or_another_family_is_refused() {
         .unwrap()
         .to_string()
         .contains("does not fit a lstm model"));
+
+    // On disk: a changed byte, another version, another kind of file, other features.
+    let path = tmp("gbdt.json");
+    saved.save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let load_err = |text: String| {
+        std::fs::write(&path, text).unwrap();
+        SavedModel::load(&path).err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    let e = load_err(text.replacen("\"seed\":7", "\"seed\":8", 1));
+    assert!(e.contains("gbdt.json") && e.contains("checksum mismatch"), "{e}");
+    let e = load_err(text.replacen("\"version\":1", "\"version\":2", 1));
+    assert!(e.contains("version 2; this build reads version 1"), "{e}");
+    let e = load_err(text.replacen("hearth-evict-model", "hearth-fireplace-model", 1));
+    assert!(e.contains("not a \"hearth-evict-model\" file"), "{e}");
+    let mut other = saved.clone();
+    other.features.pop();
+    other.save(&path).unwrap();
+    let e = SavedModel::load(&path).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("gbdt.json") && e.contains("expects other features"), "{e}");
 }
 
 #[test]
