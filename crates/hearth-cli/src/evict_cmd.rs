@@ -1,7 +1,10 @@
-//! `hearth evict`: spot eviction prediction. Every subcommand rebuilds the
-//! scenario from its arguments (it is deterministic, and at the study's scale
-//! quicker to simulate than snapshots would be to store and reload).
+//! `hearth evict`: spot eviction prediction. Every subcommand either rebuilds
+//! the scenario from its arguments (it is deterministic) or reads hourly node
+//! snapshots from a file (`--snapshots`, the schema of
+//! [`hearth_evict::snapshot_file`]); `simulate --out` writes that file, so
+//! simulated and real snapshots are interchangeable.
 
+use crate::evict_input::{self, InputArgs, Loaded};
 use crate::output::{progress, write_csv, write_json};
 use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
@@ -12,8 +15,10 @@ use hearth_evict::models::{self, ModelOptions};
 use hearth_evict::nn::{LstmLearner, NnOptions};
 use hearth_evict::predictor::Learner;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
+use hearth_evict::scenario_zone::{self, ZoneDemand};
 use hearth_evict::skypilot::ZONE_FEATURES;
 use hearth_evict::snapshot::{rate_distribution, RateDistribution, BANDS, FEATURES};
+use hearth_evict::snapshot_file::{self, SnapshotSet};
 use hearth_evict::{Dataset, Split, HORIZONS, WINDOW};
 use hearth_trace::formats::skypilot;
 use hearth_trace::{ImportOptions, Resources, Source, Workload};
@@ -28,6 +33,9 @@ pub enum EvictCmd {
     Simulate {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// Write the hourly node snapshots here (Parquet, or CSV when the name ends in .csv).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Write the cluster-hour series (rate, allocation, counts) as CSV here.
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -37,12 +45,13 @@ pub enum EvictCmd {
     /// Write the cluster-level dataset: one flattened 48-hour window per row, with split and targets.
     Dataset {
         #[command(flatten)]
-        scenario: ScenarioArgs,
+        input: InputArgs,
         #[arg(long)]
         out: PathBuf,
     },
-    /// Fit the models on the training hours and score them on the validation hours.
-    Train(ModelArgs),
+    /// Fit the models on the training hours and score them on the validation hours;
+    /// with --out, fit one model, calibrate its 80% interval on the validation hours and save it.
+    Train(TrainArgs),
     /// Fit the models on the training hours and score them on the held-out test hours, per bucket.
     Eval(ModelArgs),
     /// The real-data check: forecast spot instances lost 1-3 hours ahead on SkyPilot traces.
@@ -62,6 +71,8 @@ pub enum EvictCmd {
     },
     /// The whole pipeline: simulate, build datasets, train every model, evaluate on the test hours.
     Run(ModelArgs),
+    /// Forecast each cluster's eviction rate at +1..+3 h from its last 48 hours, with a saved model.
+    Predict(crate::evict_predict::PredictArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -104,14 +115,21 @@ pub struct ScenarioArgs {
     /// openb node list (default: the embedded sample).
     #[arg(long)]
     pub nodes: Option<PathBuf>,
+    /// Build one cluster from each Azure packing 2020 sample file (real arrivals, lifetimes and
+    /// spot priorities, replayed over the trace's 14 days) instead of openb pods.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub zone: Vec<PathBuf>,
+    /// Zone clusters: the fewest nodes whose cores and memory reach this × the peak on-demand demand.
+    #[arg(long, default_value_t = 1.15)]
+    pub zone_headroom: f64,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct ModelArgs {
     #[command(flatten)]
-    pub scenario: ScenarioArgs,
+    pub input: InputArgs,
     /// Models, comma-separated, or `all`.
-    #[arg(long, value_delimiter = ',', default_value = "all")]
+    #[arg(long, alias = "model", value_delimiter = ',', default_value = "all")]
     pub models: Vec<String>,
     /// Most (sample, node) rows a node-level tabular model trains on.
     #[arg(long, default_value_t = 5_000)]
@@ -134,6 +152,28 @@ pub struct NnArgs {
     /// LSTM hidden width; the transformer's embedding is half of it.
     #[arg(long, default_value_t = NnOptions::default().width)]
     pub nn_width: usize,
+}
+
+/// `hearth evict train`: score on the validation hours, or fit and save one model.
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub models: ModelArgs,
+    /// Level of the model to save: `cluster` (the default where the model has it) or `node`.
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Save the one fitted model here (versioned, checksummed JSON, written atomically; needs --snapshots).
+    #[arg(long, requires = "snapshots")]
+    pub out: Option<PathBuf>,
+}
+
+impl ModelArgs {
+    pub fn options(&self) -> ModelOptions {
+        ModelOptions {
+            max_node_train_rows: self.max_node_train_rows,
+            nn: self.nn.options(),
+        }
+    }
 }
 
 impl NnArgs {
@@ -184,43 +224,115 @@ impl ScenarioArgs {
 
 /// What simulating the scenario gave.
 #[derive(Serialize)]
-struct Simulated {
+pub struct Simulated {
     config: ScenarioConfig,
     clusters: Vec<ClusterSummary>,
     eviction_rate_bands: Vec<RateDistribution>,
     seconds: f64,
 }
 
-fn simulate(args: &ScenarioArgs) -> Result<(Simulated, Dataset)> {
+/// Simulates the scenario: its summary and its snapshots.
+pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
     let started = Instant::now();
-    let config = args.config();
+    let mut config = args.config();
     config.validate()?;
     decider(&args.policy, &PolicyContext::default())?;
-    let (arrivals, nodes) = args.inputs()?;
-    let bar = progress(config.clusters as u64, "simulating clusters");
     let make = || decider(&args.policy, &PolicyContext::default()).expect("checked above");
-    let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
-        .context("simulating the eviction scenario")?;
-    bar.finish_and_clear();
+    let (runs, names) = if args.zone.is_empty() {
+        let (arrivals, nodes) = args.inputs()?;
+        let bar = progress(config.clusters as u64, "simulating clusters");
+        let runs = scenario::simulate(&config, &arrivals, &nodes, &make, args.threads, &|_| bar.inc(1))
+            .context("simulating the eviction scenario")?;
+        bar.finish_and_clear();
+        (runs, None)
+    } else {
+        let zones = read_zones(&args.zone, config.step_seconds)?;
+        let types: Vec<Resources> = crate::samples_azure::azure_server_types()?
+            .iter()
+            .map(|t| t.capacity)
+            .collect();
+        config.clusters = zones.len();
+        config.days = scenario_zone::zone_hours(&config) as f64 / 24.0;
+        let bar = progress(zones.len() as u64, "simulating zone clusters");
+        let runs = scenario_zone::simulate_zones(
+            &config,
+            &zones,
+            &types,
+            args.zone_headroom,
+            &make,
+            args.threads,
+            &|_| bar.inc(1),
+        )
+        .context("simulating the zone clusters")?;
+        bar.finish_and_clear();
+        (runs, Some(zones.into_iter().map(|z| z.name).collect::<Vec<_>>()))
+    };
     let clusters = runs.iter().map(|r| r.summary.clone()).collect();
     let snaps: Vec<_> = runs.into_iter().map(|r| r.snapshots).collect();
     let bands = rate_distribution(&snaps.iter().collect::<Vec<_>>());
-    let data = Dataset::new(snaps).context("building the window datasets")?;
+    let mut set = SnapshotSet::from_simulation(snaps)?;
+    if let Some(names) = names {
+        set.cluster_names = names;
+    }
     let sim = Simulated {
         config,
         clusters,
         eviction_rate_bands: bands,
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok((sim, data))
+    Ok((sim, set))
+}
+
+/// Each Azure packing sample file as one zone's demand, read at the scenario's step.
+fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
+    let opts = ImportOptions {
+        step_seconds,
+        ..ImportOptions::default()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let source = Source::open(p).with_context(|| format!("opening {}", p.display()))?;
+            let workload = hearth_trace::import(hearth_trace::Format::AzurePacking2020, vec![source], &opts)
+                .with_context(|| format!("reading the Azure packing sample {}", p.display()))?
+                .workload;
+            let parent = p
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|d| d.to_string_lossy() + "/");
+            let stem = p
+                .file_stem()
+                .map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
+            Ok(ZoneDemand {
+                name: format!("{}{stem}", parent.unwrap_or_default()),
+                workload,
+            })
+        })
+        .collect()
 }
 
 pub fn run(cmd: EvictCmd) -> Result<()> {
     match cmd {
-        EvictCmd::Simulate { scenario, csv, json } => {
-            let (sim, data) = simulate(&scenario)?;
+        EvictCmd::Simulate {
+            scenario,
+            out,
+            csv,
+            json,
+        } => {
+            let (sim, set) = simulate(&scenario)?;
             print_scenario(&sim);
+            if let Some(path) = out {
+                snapshot_file::write(&path, &set)?;
+                let nodes: usize = set.clusters.iter().map(|c| c.nodes).sum();
+                eprintln!(
+                    "wrote {} clusters, {nodes} nodes, {} hours of snapshots to {}",
+                    set.clusters.len(),
+                    set.hours,
+                    path.display()
+                );
+            }
             if let Some(path) = csv {
+                let data = Dataset::new(set.clusters).context("building the window datasets")?;
                 write_cluster_hours(&path, &data)?;
             }
             if let Some(path) = json {
@@ -228,13 +340,16 @@ pub fn run(cmd: EvictCmd) -> Result<()> {
             }
             Ok(())
         }
-        EvictCmd::Dataset { scenario, out } => {
-            let (sim, data) = simulate(&scenario)?;
-            print_scenario(&sim);
-            write_dataset(&out, &data)
+        EvictCmd::Dataset { input, out } => {
+            let loaded = evict_input::load(&input)?;
+            write_dataset(&out, &loaded.data)
         }
-        EvictCmd::Train(args) => models_cmd(&args, Split::Validation),
+        EvictCmd::Train(args) => match &args.out {
+            Some(out) => crate::evict_predict::train_and_save(&args, out),
+            None => models_cmd(&args.models, Split::Validation),
+        },
         EvictCmd::Eval(args) | EvictCmd::Run(args) => models_cmd(&args, Split::Test),
+        EvictCmd::Predict(args) => crate::evict_predict::predict(&args),
         EvictCmd::Forecast {
             paths,
             seed,
@@ -248,18 +363,14 @@ pub fn run(cmd: EvictCmd) -> Result<()> {
 fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     let started = Instant::now();
     let wanted = models::expand(&args.models)?;
-    let (sim, data) = simulate(&args.scenario)?;
-    print_scenario(&sim);
-    let opts = ModelOptions {
-        max_node_train_rows: args.max_node_train_rows,
-        nn: args.nn.options(),
-    };
+    let Loaded { summary, data, .. } = evict_input::load(&args.input)?;
+    let opts = args.options();
     let bar = progress(wanted.len() as u64, "training and scoring");
     let mut evals = Vec::new();
     for (name, level) in &wanted {
         bar.set_message(format!("{name} ({})", level.name()));
         let mut model = models::build(name, *level, &opts)?;
-        let e = fit_and_score(model.as_mut(), &data, split, args.scenario.seed)
+        let e = fit_and_score(model.as_mut(), &data, split, args.input.scenario.seed)
             .with_context(|| format!("model {name} at {} level", level.name()))?;
         evals.push(e);
         bar.inc(1);
@@ -287,7 +398,7 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
             "split": split,
             "samples": {"train": data.samples(Split::Train).len(), "validation": data.samples(Split::Validation).len(), "test": data.samples(Split::Test).len()},
             "hour_cuts": data.cuts,
-            "scenario": sim,
+            "scenario": summary,
             "model_timings": timings,
             "total_seconds": started.elapsed().as_secs_f64(),
         });
@@ -296,14 +407,14 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     Ok(())
 }
 
-fn table(header: Vec<String>) -> comfy_table::Table {
+pub fn table(header: Vec<String>) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_header(header);
     t
 }
 
-fn print_scenario(sim: &Simulated) {
+pub fn print_scenario(sim: &Simulated) {
     let mut t = table(
         [
             "cluster",
@@ -333,27 +444,36 @@ fn print_scenario(sim: &Simulated) {
         ]);
     }
     println!("{t}");
+    print_bands(&sim.eviction_rate_bands);
+    println!("simulated in {:.1} s", sim.seconds);
+}
+
+/// The share of cluster-hours per eviction-rate band, overall and per utilisation bucket.
+pub fn print_bands(bands: &[RateDistribution]) {
     let mut header = vec!["clusters".to_string(), "cluster-hours".into()];
     header.extend(BANDS.iter().map(|b| b.to_string()));
     header.push("mean rate".into());
     let mut t = table(header);
-    for d in &sim.eviction_rate_bands {
+    for d in bands {
         let mut row = vec![format!("{} ({})", d.group, d.clusters), d.cluster_hours.to_string()];
         row.extend(d.shares.iter().map(|s| format!("{:.1}%", s * 100.0)));
         row.push(format!("{:.2}%", d.mean_rate * 100.0));
         t.add_row(row);
     }
     println!("hourly cluster eviction rate (evicted / spot VMs that ran), share of cluster-hours:\n{t}");
-    println!("simulated in {:.1} s", sim.seconds);
 }
 
-fn print_scores(evals: &[Evaluation], split: Split) {
+pub fn print_scores(evals: &[Evaluation], split: Split) {
     let mut header = vec!["model".to_string(), "level".into(), "bucket".into()];
     for k in 1..=HORIZONS {
         header.push(format!("RMSE +{k}h"));
         header.push(format!("MAE +{k}h"));
     }
     header.push("fit s".into());
+    let intervals = evals.iter().any(|e| e.interval.is_some());
+    if intervals {
+        header.push("80% interval coverage +1/+2/+3h".into());
+    }
     let mut t = table(header);
     for e in evals {
         for bucket in ["all", "low", "medium", "high"] {
@@ -367,6 +487,13 @@ fn print_scores(evals: &[Evaluation], split: Split) {
                 row.push(format!("{:.4}", x.mae));
             }
             row.push(format!("{:.1}", e.fit_seconds));
+            if intervals {
+                let c: Vec<String> = s
+                    .iter()
+                    .map(|x| x.coverage.map_or("-".into(), |c| format!("{:.0}%", c * 100.0)))
+                    .collect();
+                row.push(c.join(" / "));
+            }
             t.add_row(row);
         }
     }

@@ -6,6 +6,8 @@ mod bench_fuzz;
 mod bench_sizing;
 mod compare;
 mod evict_cmd;
+mod evict_input;
+mod evict_predict;
 mod fireplace_cmd;
 mod fleet_args;
 mod output;

@@ -5,6 +5,7 @@
 use crate::dataset::{Dataset, Level, Sample, HORIZONS, WINDOW};
 use crate::error::Result;
 use crate::predictor::Predictor;
+use crate::saved_model::Body;
 use crate::snapshot::ClusterSnapshots;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +53,10 @@ impl Predictor for Baseline {
 
     fn fit(&mut self, _data: &Dataset, _seed: u64) -> Result<()> {
         Ok(())
+    }
+
+    fn to_body(&self) -> Result<Body> {
+        Ok(Body::Naive)
     }
 
     fn predict(&self, data: &Dataset, samples: &[Sample]) -> Result<Vec<[f32; HORIZONS]>> {

@@ -21,7 +21,7 @@
 
 use crate::error::{EvictError, Result};
 use crate::snapshot::{features_at, raw, Bucket, ClusterSnapshots, F};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Hours of history in one input window.
 pub const WINDOW: usize = 48;
@@ -36,7 +36,7 @@ pub enum Split {
     Test,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Cluster,
@@ -113,14 +113,27 @@ impl Dataset {
     }
 
     pub fn with_fractions(clusters: Vec<ClusterSnapshots>, train: f64, validation: f64) -> Result<Dataset> {
-        let hours = clusters.first().map(|c| c.hours).unwrap_or(0);
-        if clusters.iter().any(|c| c.hours != hours) {
-            return Err(EvictError::Config("clusters differ in hours".into()));
-        }
+        Dataset::with_gaps(clusters, &[], train, validation)
+    }
+
+    /// Like [`Dataset::with_fractions`], leaving out every sample with a
+    /// target hour in a gap (`gaps[cluster][hour]`, see
+    /// [`crate::snapshot_file`]; an empty `gaps` means none): its truth is unknown.
+    pub fn with_gaps(
+        clusters: Vec<ClusterSnapshots>,
+        gaps: &[Vec<bool>],
+        train: f64,
+        validation: f64,
+    ) -> Result<Dataset> {
+        let hours = check_hours(&clusters)?;
         let cuts = Cuts::new(hours, train, validation);
+        let gap = |c: usize, h: usize| gaps.get(c).and_then(|g| g.get(h)).copied().unwrap_or(false);
         let (mut tr, mut va, mut te) = (Vec::new(), Vec::new(), Vec::new());
         for end in WINDOW - 1..hours.saturating_sub(HORIZONS) {
             for cluster in 0..clusters.len() {
+                if (end + 1..=end + HORIZONS).any(|h| gap(cluster, h)) {
+                    continue;
+                }
                 let s = Sample { cluster, end };
                 match cuts.split_of(end) {
                     Some(Split::Train) => tr.push(s),
@@ -146,6 +159,29 @@ impl Dataset {
             train: tr,
             validation: va,
             test: te,
+        })
+    }
+
+    /// Snapshots to forecast from, with no samples of their own: callers
+    /// pass the [`Sample`]s to forecast (any `end` from `WINDOW - 1`).
+    /// Every hour counts as training hours for the buckets.
+    pub fn for_forecast(clusters: Vec<ClusterSnapshots>) -> Result<Dataset> {
+        let hours = check_hours(&clusters)?;
+        let buckets = clusters
+            .iter()
+            .map(|c| Bucket::of(c.mean_allocation(0..hours)))
+            .collect();
+        Ok(Dataset {
+            clusters,
+            buckets,
+            cuts: Cuts {
+                hours,
+                train: hours,
+                validation: hours,
+            },
+            train: Vec::new(),
+            validation: Vec::new(),
+            test: Vec::new(),
         })
     }
 
@@ -213,6 +249,14 @@ impl Dataset {
             }
         })
     }
+}
+
+fn check_hours(clusters: &[ClusterSnapshots]) -> Result<usize> {
+    let hours = clusters.first().map(|c| c.hours).unwrap_or(0);
+    if clusters.iter().any(|c| c.hours != hours) {
+        return Err(EvictError::Config("clusters differ in hours".into()));
+    }
+    Ok(hours)
 }
 
 fn window<'a>(record: impl Fn(usize) -> &'a [f32] + Copy, end: usize, out: &mut [f32]) {

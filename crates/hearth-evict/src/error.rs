@@ -10,6 +10,27 @@ pub enum EvictError {
     Sim(#[from] hearth_sim::SimError),
     #[error("model {model}: {reason}")]
     Model { model: String, reason: String },
+    /// Bad input in a snapshot file: `place` is `line N` (CSV) or
+    /// `row group G, row R` (Parquet), with the field where there is one.
+    #[error("{file}: {place}: {reason}")]
+    SnapshotFile {
+        file: String,
+        place: String,
+        reason: String,
+    },
+    /// A model file that cannot be written or trusted (corrupt, another format or version).
+    #[error(transparent)]
+    File(#[from] hearth_file::FileError),
+}
+
+impl EvictError {
+    pub(crate) fn snapshot(file: &str, place: impl Into<String>, reason: impl Into<String>) -> EvictError {
+        EvictError::SnapshotFile {
+            file: file.to_string(),
+            place: place.into(),
+            reason: reason.into(),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, EvictError>;

@@ -1,10 +1,13 @@
 //! Scoring forecasts: RMSE (as in the Azure study) and MAE of the cluster's
 //! eviction rate, per horizon, over all test clusters and per utilisation
 //! bucket ([`Bucket`]: low < 50%, medium 50–80%, high > 80% mean allocated
-//! cores over the training hours).
+//! cores over the training hours). On the test hours, each model's 80%
+//! interval is calibrated on the validation hours ([`Conformal`]) and its
+//! coverage of the test truth is reported beside the errors.
 
 use crate::dataset::{Dataset, Split, HORIZONS};
 use crate::error::Result;
+use crate::interval::{Conformal, COVERAGE};
 use crate::predictor::Predictor;
 use crate::snapshot::Bucket;
 use serde::Serialize;
@@ -21,6 +24,8 @@ pub struct Score {
     pub samples: usize,
     pub rmse: f64,
     pub mae: f64,
+    /// Share of samples inside the model's 80% interval (test hours only).
+    pub coverage: Option<f64>,
 }
 
 /// RMSE and MAE of `pred` against `truth`; `(NaN, NaN)` when empty.
@@ -45,6 +50,8 @@ pub struct Evaluation {
     pub level: String,
     pub fit_seconds: f64,
     pub predict_seconds: f64,
+    /// The 80% interval calibrated on the validation hours (test hours only).
+    pub interval: Option<Conformal>,
     pub scores: Vec<Score>,
 }
 
@@ -58,6 +65,10 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
     let preds = p.predict(data, samples)?;
     let predict_seconds = clock.elapsed().as_secs_f64();
     let truth: Vec<[f32; HORIZONS]> = samples.iter().map(|&s| data.targets(s)).collect();
+    let interval = match split {
+        Split::Test if !data.samples(Split::Validation).is_empty() => Some(calibrate(p, data)?),
+        _ => None,
+    };
     let buckets: Vec<Bucket> = samples.iter().map(|s| data.buckets[s.cluster]).collect();
     let (model, level) = (p.name(), p.level().name().to_string());
     let mut scores = Vec::new();
@@ -75,6 +86,11 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
             let t: Vec<f32> = keep.iter().map(|&i| truth[i][k]).collect();
             let p: Vec<f32> = keep.iter().map(|&i| preds[i][k]).collect();
             let (rmse, mae) = rmse_mae(&t, &p);
+            let coverage = interval.as_ref().map(|c| {
+                let pick =
+                    |rows: &[[f32; HORIZONS]]| -> Vec<[f32; HORIZONS]> { keep.iter().map(|&i| rows[i]).collect() };
+                c.coverage_of(&pick(&preds), &pick(&truth))[k]
+            });
             scores.push(Score {
                 model: model.clone(),
                 level: level.clone(),
@@ -83,6 +99,7 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
                 samples: keep.len(),
                 rmse,
                 mae,
+                coverage,
             });
         }
     }
@@ -91,6 +108,15 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
         level,
         fit_seconds,
         predict_seconds,
+        interval,
         scores,
     })
+}
+
+/// The fitted predictor's 80% interval, calibrated on the validation hours.
+pub fn calibrate(p: &dyn Predictor, data: &Dataset) -> Result<Conformal> {
+    let samples = data.samples(Split::Validation);
+    let preds = p.predict(data, samples)?;
+    let truth: Vec<[f32; HORIZONS]> = samples.iter().map(|&s| data.targets(s)).collect();
+    Conformal::calibrate(&preds, &truth, COVERAGE)
 }

@@ -6,18 +6,31 @@
 //! [`predictor`] and [`baseline`] forecast; [`eval`] scores RMSE and MAE per
 //! horizon, overall and by cluster utilisation bucket; [`skypilot`] checks the
 //! same forecasting on real spot preemption traces.
+//!
+//! Snapshots are data: [`snapshot_file`] is the documented hourly
+//! node-snapshot schema (Parquet, CSV), with its rule for missing hours and
+//! appearing or disappearing nodes; the simulator writes it and a user's
+//! telemetry fills it. [`scenario_zone`] builds clusters from a real Azure
+//! zone's demand. A trained model is data too: [`saved_model`] (provenance,
+//! fitted state, the 80% interval of [`interval`]), and [`forecast`] is the
+//! product path, each cluster's rate at +1..+3 h from its last 48 hours.
 
 pub mod baseline;
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod forecast;
+pub mod interval;
 pub mod ml;
 pub mod models;
 pub mod nn;
 pub mod predictor;
+pub mod saved_model;
 pub mod scenario;
+pub mod scenario_zone;
 pub mod skypilot;
 pub mod snapshot;
+pub mod snapshot_file;
 
 pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 pub use error::{EvictError, Result};

@@ -19,6 +19,10 @@ impl Regressor for Model {
     fn predict_row(&self, row: &[f64]) -> f64 {
         Model::predict_row(self, row)
     }
+
+    fn ml_model(&self) -> Option<&Model> {
+        Some(self)
+    }
 }
 
 impl Learner for MlLearner {

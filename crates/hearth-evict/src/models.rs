@@ -13,7 +13,8 @@ use crate::dataset::WINDOW;
 use crate::error::{EvictError, Result};
 use crate::ml::{self, MlLearner};
 use crate::nn::{LstmPredictor, NnOptions, StPredictor};
-use crate::predictor::{Predictor, Tabular};
+use crate::predictor::{Predictor, Regressor, Tabular};
+use crate::saved_model::Body;
 use crate::snapshot::F;
 
 /// Every model name and the levels it runs at, in table order.
@@ -33,7 +34,7 @@ pub const MODELS: [(&str, &[Level]); 8] = [
 ];
 
 /// Knobs that bound the cost of node-level models.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelOptions {
     /// Most (sample, node) rows a node-level tabular model trains on.
     pub max_node_train_rows: usize,
@@ -91,4 +92,36 @@ pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Pr
         }
     };
     Ok(p)
+}
+
+/// A fitted predictor from a saved [`Body`]; errors when the body is not
+/// the model's family or the model is unknown.
+pub fn restore(name: &str, level: Level, opts: &ModelOptions, body: &Body) -> Result<Box<dyn Predictor>> {
+    let known = MODELS.iter().any(|(m, levels)| *m == name && levels.contains(&level));
+    let mismatch = || EvictError::Model {
+        model: name.to_string(),
+        reason: format!("the saved state does not fit a {name} model at {} level", level.name()),
+    };
+    if !known {
+        return Err(mismatch());
+    }
+    Ok(match (name, body) {
+        ("last-rate" | "window-mean", Body::Naive) => build(name, level, opts)?,
+        ("lstm", Body::Neural { .. }) => Box::new(LstmPredictor::restore(level, body)?),
+        ("st-transformer", Body::Neural { .. }) => Box::new(StPredictor::restore(body)?),
+        (_, Body::Tabular { hours, models }) if ml::params(name, WINDOW * F).is_some() => {
+            let params = ml::params(name, WINDOW * F).ok_or_else(mismatch)?;
+            let regressors = models
+                .iter()
+                .map(|m| Box::new(m.clone()) as Box<dyn Regressor>)
+                .collect();
+            Box::new(Tabular::restore(
+                Box::new(MlLearner(params)),
+                level,
+                *hours,
+                regressors,
+            )?)
+        }
+        _ => return Err(mismatch()),
+    })
 }

@@ -19,6 +19,7 @@
 use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
 use crate::predictor::{training_rows, Learner, Predictor, Regressor};
+use crate::saved_model::Body;
 use crate::snapshot::{features_at, F};
 use hearth_nn::{
     aggregate, ClusterData, ClusterSample, ClusterSeries, FittedLstm, FittedSt, LstmRegressor, NnError, Seq3, SeqData,
@@ -26,7 +27,7 @@ use hearth_nn::{
 };
 
 /// Training budget of the neural models.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NnOptions {
     /// Most passes over the training samples.
     pub epochs: usize,
@@ -99,6 +100,14 @@ fn push_window(data: &Dataset, s: Sample, node: Option<usize>, buf: &mut [f32], 
 const LSTM_CHUNK: usize = 4096;
 
 impl LstmPredictor {
+    /// Restores a fitted model from [`Body::Neural`].
+    pub fn restore(level: Level, body: &Body) -> Result<LstmPredictor> {
+        let fitted = FittedLstm::from_saved(&body.saved()?).map_err(model_err("lstm"))?;
+        let mut p = LstmPredictor::new(level, &NnOptions::default(), 1);
+        p.fitted = Some(fitted);
+        Ok(p)
+    }
+
     fn fitted(&self) -> Result<&FittedLstm> {
         self.fitted.as_ref().ok_or_else(|| EvictError::Model {
             model: "lstm".into(),
@@ -177,6 +186,10 @@ impl Predictor for LstmPredictor {
             }
         })
     }
+
+    fn to_body(&self) -> Result<Body> {
+        Ok(Body::neural(&self.fitted()?.to_saved().map_err(model_err("lstm"))?))
+    }
 }
 
 /// Every cluster's node features over all its hours, `[nodes, hours, F]`.
@@ -224,6 +237,14 @@ impl StPredictor {
             max_windows: opts.max_st_windows.max(1),
             fitted: None,
         }
+    }
+
+    /// Restores a fitted model from [`Body::Neural`].
+    pub fn restore(body: &Body) -> Result<StPredictor> {
+        let fitted = FittedSt::from_saved(&body.saved()?).map_err(model_err("st-transformer"))?;
+        let mut p = StPredictor::new(&NnOptions::default());
+        p.fitted = Some(fitted);
+        Ok(p)
     }
 
     /// Training samples thinned to whole hours `stride` apart (time order kept).
@@ -282,6 +303,14 @@ impl Predictor for StPredictor {
             }
         }
         Ok(out)
+    }
+
+    fn to_body(&self) -> Result<Body> {
+        let fitted = self.fitted.as_ref().ok_or_else(|| EvictError::Model {
+            model: self.name(),
+            reason: "not fitted".into(),
+        })?;
+        Ok(Body::neural(&fitted.to_saved().map_err(model_err("st-transformer"))?))
     }
 }
 

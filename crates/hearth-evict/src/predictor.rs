@@ -7,7 +7,8 @@
 //! both levels.
 
 use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
-use crate::error::Result;
+use crate::error::{EvictError, Result};
+use crate::saved_model::Body;
 use crate::snapshot::F;
 use rand::seq::index::sample as sample_indices;
 use rand::SeedableRng;
@@ -21,11 +22,22 @@ pub trait Predictor {
     fn fit(&mut self, data: &Dataset, seed: u64) -> Result<()>;
     /// Cluster-rate forecasts at +1, +2, +3 hours, one per sample.
     fn predict(&self, data: &Dataset, samples: &[Sample]) -> Result<Vec<[f32; HORIZONS]>>;
+    /// The fitted state, for a saved model file.
+    fn to_body(&self) -> Result<Body> {
+        Err(EvictError::Model {
+            model: self.name(),
+            reason: "this predictor cannot be saved".into(),
+        })
+    }
 }
 
 /// A fitted regressor on one flat row of `f64` features.
 pub trait Regressor: Send + Sync {
     fn predict_row(&self, row: &[f64]) -> f64;
+    /// The hearth-ml model behind this regressor, for saving; `None` when there is none.
+    fn ml_model(&self) -> Option<&hearth_ml::Model> {
+        None
+    }
 }
 
 /// Something that fits a [`Regressor`] on rows `x` (row-major, `cols` wide)
@@ -62,6 +74,32 @@ impl Tabular {
             hours: WINDOW,
             models: Vec::new(),
         }
+    }
+
+    /// A fitted model from saved parts: one regressor per horizon over the
+    /// window's last `hours`.
+    pub fn restore(
+        learner: Box<dyn Learner>,
+        level: Level,
+        hours: usize,
+        models: Vec<Box<dyn Regressor>>,
+    ) -> Result<Tabular> {
+        if models.len() != HORIZONS || !(1..=WINDOW).contains(&hours) {
+            return Err(EvictError::Model {
+                model: learner.name(),
+                reason: format!(
+                    "{} regressors over {hours} hours; expected {HORIZONS} over 1..={WINDOW}",
+                    models.len()
+                ),
+            });
+        }
+        Ok(Tabular {
+            learner,
+            level,
+            max_train_rows: 1,
+            hours,
+            models,
+        })
     }
 }
 
@@ -151,5 +189,22 @@ impl Predictor for Tabular {
             })
             .collect();
         Ok(out)
+    }
+
+    fn to_body(&self) -> Result<Body> {
+        let models = self
+            .models
+            .iter()
+            .map(|m| m.ml_model().cloned())
+            .collect::<Option<Vec<_>>>()
+            .filter(|m| m.len() == HORIZONS)
+            .ok_or_else(|| EvictError::Model {
+                model: self.name(),
+                reason: "not fitted, or not a hearth-ml model: cannot be saved".into(),
+            })?;
+        Ok(Body::Tabular {
+            hours: self.hours,
+            models,
+        })
     }
 }

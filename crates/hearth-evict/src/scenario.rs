@@ -123,7 +123,7 @@ pub struct ClusterPlan {
     pub cores: f64,
     /// Target offered mean core demand / cluster cores.
     pub demand_ratio: f64,
-    /// Hour of day (0..24) of the on-demand peak.
+    /// Hour of day (0..24) of the on-demand peak (0 for zone clusters, which are not modulated).
     pub peak_hour: f64,
     pub seed: u64,
 }
@@ -281,8 +281,20 @@ pub fn simulate_cluster(
     arrivals: &Workload,
     decider: &mut Decider,
 ) -> Result<ClusterRun> {
-    let started = std::time::Instant::now();
     let workload = cluster_workload(config, plan, arrivals)?;
+    run_cluster(config, plan, &workload, config.hours(), decider)
+}
+
+/// Simulates one cluster's workload on its nodes and records `hours`
+/// snapshot hours after the warm-up.
+pub(crate) fn run_cluster(
+    config: &ScenarioConfig,
+    plan: &ClusterPlan,
+    workload: &Workload,
+    hours: usize,
+    decider: &mut Decider,
+) -> Result<ClusterRun> {
+    let started = std::time::Instant::now();
     let fleet = Fleet {
         capacities: plan.nodes.clone(),
     };
@@ -294,9 +306,9 @@ pub fn simulate_cluster(
         overload_threshold: 1.0,
         seed: plan.seed,
     };
-    let total_hours = config.warmup_hours() + config.hours();
-    let mut recorder = Recorder::new(&workload, &plan.nodes, config.steps_per_hour(), total_hours);
-    let metrics = hearth_sim::run_observed(&workload, &fleet, &sim, decider, &mut |view| recorder.observe(view))?;
+    let total_hours = config.warmup_hours() + hours;
+    let mut recorder = Recorder::new(workload, &plan.nodes, config.steps_per_hour(), total_hours);
+    let metrics = hearth_sim::run_observed(workload, &fleet, &sim, decider, &mut |view| recorder.observe(view))?;
     let snapshots = recorder.finish(plan.index, &metrics.eviction_log, config.warmup_hours());
     let summary = ClusterSummary {
         cluster: plan.index,
@@ -330,22 +342,37 @@ pub fn simulate(
     on_done: &(dyn Fn(&ClusterSummary) + Sync),
 ) -> Result<Vec<ClusterRun>> {
     let plans = plan(config, node_list)?;
+    let run = |i: usize, decider: &mut Decider| simulate_cluster(config, &plans[i], arrivals, decider);
+    run_parallel(plans.len(), make_decider, threads, on_done, &run)
+}
+
+/// Runs clusters `0..n`, `threads` at a time (each thread builds its own
+/// decider); results in cluster order; the first failure stops the rest.
+pub(crate) fn run_parallel(
+    n: usize,
+    make_decider: &(dyn Fn() -> Decider + Sync),
+    threads: usize,
+    on_done: &(dyn Fn(&ClusterSummary) + Sync),
+    run: &(dyn Fn(usize, &mut Decider) -> Result<ClusterRun> + Sync),
+) -> Result<Vec<ClusterRun>> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<ClusterRun>>>> = Mutex::new((0..plans.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<Result<ClusterRun>>>> = Mutex::new((0..n).map(|_| None).collect());
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, plans.len()) {
+        for _ in 0..threads.clamp(1, n.max(1)) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(plan) = plans.get(i) else { break };
+                if i >= n {
+                    break;
+                }
                 let mut decider = make_decider();
-                let run = simulate_cluster(config, plan, arrivals, &mut decider);
-                if let Ok(r) = &run {
+                let result = run(i, &mut decider);
+                if let Ok(r) = &result {
                     on_done(&r.summary);
                 }
-                let failed = run.is_err();
-                results.lock().expect("no thread panicked holding the lock")[i] = Some(run);
+                let failed = result.is_err();
+                results.lock().expect("no thread panicked holding the lock")[i] = Some(result);
                 if failed {
-                    next.store(plans.len(), Ordering::Relaxed);
+                    next.store(n, Ordering::Relaxed);
                 }
             });
         }
@@ -356,7 +383,7 @@ pub fn simulate(
         .flatten()
         .collect::<Result<Vec<_>>>()
         .and_then(|runs| {
-            if runs.len() == plans.len() {
+            if runs.len() == n {
                 Ok(runs)
             } else {
                 Err(EvictError::Config("a cluster was not simulated".into()))

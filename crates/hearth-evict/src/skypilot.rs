@@ -186,6 +186,7 @@ fn score(model: &str, truth: &[[f32; HORIZONS]], pred: &[[f32; HORIZONS]]) -> Ve
                 samples: t.len(),
                 rmse,
                 mae,
+                coverage: None,
             }
         })
         .collect()

@@ -1,0 +1,170 @@
+//! A trained eviction forecaster as data: which model, what it was trained
+//! on, its calibrated interval and its fitted state, saved as a hearth-file
+//! JSON envelope ([`MODEL_FILE`]: format tag `hearth-evict-model`, version,
+//! CRC-32 of the payload, atomic write). Loading checks, in order, the
+//! envelope (JSON, tag, version, checksum), that the payload parses, and
+//! that the model's window, horizons and features are this build's.
+//!
+//! Fitted state per family ([`Body`]):
+//! - naive baselines: none;
+//! - linear, SVR, random forest, GBDT: hearth-ml's [`Model`]s, one per
+//!   horizon, as JSON (floats read back bit-identical);
+//! - LSTM, spatial-temporal transformer: hearth-nn's saved bytes
+//!   ([`Saved::to_bytes`]: burnpack f32 weights plus config and scalers),
+//!   base64 in the JSON.
+//!
+//! Loading refuses a model whose window, horizons or per-hour features differ
+//! from this build's ([`SavedModel::check`]): its rows would mean something else.
+
+use crate::dataset::{Level, HORIZONS, WINDOW};
+use crate::error::{EvictError, Result};
+use crate::interval::Conformal;
+use crate::models::{self, ModelOptions};
+use crate::predictor::Predictor;
+use crate::snapshot::FEATURES;
+use base64::Engine;
+use hearth_ml::Model;
+use hearth_nn::Saved;
+use serde::{Deserialize, Serialize};
+
+/// The eviction model file kind.
+pub const MODEL_FILE: hearth_file::Kind = hearth_file::Kind {
+    format: "hearth-evict-model",
+    version: 1,
+    made_by: "hearth evict train --snapshots FILE --model NAME --out FILE",
+};
+
+/// The fitted state of one predictor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "kebab-case")]
+pub enum Body {
+    /// last-rate and window-mean: nothing is fitted.
+    Naive,
+    /// One hearth-ml model per horizon over the last `hours` of the window.
+    Tabular { hours: usize, models: Vec<Model> },
+    /// hearth-nn's saved bytes, base64 (standard alphabet, padded).
+    Neural { hnn_base64: String },
+}
+
+impl Body {
+    pub fn neural(saved: &Saved) -> Body {
+        Body::Neural {
+            hnn_base64: base64::engine::general_purpose::STANDARD.encode(saved.to_bytes()),
+        }
+    }
+
+    /// The hearth-nn model inside a [`Body::Neural`].
+    pub fn saved(&self) -> Result<Saved> {
+        let Body::Neural { hnn_base64 } = self else {
+            return Err(EvictError::Config("not a neural model".into()));
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(hnn_base64)
+            .map_err(|e| EvictError::Config(format!("the neural weights are not base64: {e}")))?;
+        Saved::from_bytes(&bytes).map_err(|e| EvictError::Config(e.to_string()))
+    }
+}
+
+/// What a model was trained on and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainedOn {
+    /// The snapshot file as given on the command line.
+    pub snapshot_file: String,
+    /// SHA-256 of its bytes, hex.
+    pub snapshot_sha256: String,
+    /// Start of the first hour of the file, seconds since 1970-01-01 UTC.
+    pub first_hour_utc_s: i64,
+    /// Training targets lie in `[first_hour_utc_s, train_until_utc_s)`.
+    pub train_until_utc_s: i64,
+    /// Validation targets (interval calibration) in `[train_until_utc_s, validation_until_utc_s)`.
+    pub validation_until_utc_s: i64,
+    pub clusters: usize,
+    pub train_samples: usize,
+    pub validation_samples: usize,
+    pub seed: u64,
+    pub settings: ModelOptions,
+    /// hearth's version that trained it.
+    pub hearth_version: String,
+}
+
+/// A trained forecaster, ready to save or to forecast with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedModel {
+    /// Model name as `hearth evict train --model` takes it.
+    pub model: String,
+    pub level: Level,
+    /// Hours per input window.
+    pub window_h: usize,
+    pub horizons: usize,
+    /// Per-hour features the model reads, in order.
+    pub features: Vec<String>,
+    pub trained_on: TrainedOn,
+    pub interval: Conformal,
+    pub body: Body,
+}
+
+impl SavedModel {
+    /// Captures a fitted predictor.
+    pub fn capture(p: &dyn Predictor, trained_on: TrainedOn, interval: Conformal) -> Result<SavedModel> {
+        Ok(SavedModel {
+            model: p.name(),
+            level: p.level(),
+            window_h: WINDOW,
+            horizons: HORIZONS,
+            features: FEATURES.iter().map(|f| f.to_string()).collect(),
+            trained_on,
+            interval,
+            body: p.to_body()?,
+        })
+    }
+
+    /// Writes the model file atomically.
+    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+        Ok(hearth_file::json::write(path, &MODEL_FILE, self)?)
+    }
+
+    /// Reads and checks a model file written by [`SavedModel::save`].
+    pub fn load(path: &std::path::Path) -> Result<SavedModel> {
+        let model: SavedModel = hearth_file::json::read(path, &MODEL_FILE)?;
+        model
+            .check()
+            .map_err(|e| EvictError::Config(format!("{}: {e}", path.display())))?;
+        Ok(model)
+    }
+
+    /// Errors when the model expects other inputs or outputs than this build makes.
+    pub fn check(&self) -> Result<()> {
+        let ours: Vec<&str> = FEATURES.to_vec();
+        let bad = |reason: String| {
+            Err(EvictError::Model {
+                model: self.model.clone(),
+                reason,
+            })
+        };
+        if self.window_h != WINDOW || self.horizons != HORIZONS {
+            return bad(format!(
+                "expects {}-hour windows and {} horizons; this build uses {WINDOW} and {HORIZONS}",
+                self.window_h, self.horizons
+            ));
+        }
+        if self.features != ours {
+            let first = (0..self.features.len().max(ours.len()))
+                .find(|&i| self.features.get(i).map(String::as_str) != ours.get(i).copied())
+                .unwrap_or(0);
+            return bad(format!(
+                "expects other features: its feature {first} is {:?}, this build's is {:?} ({} vs {} features)",
+                self.features.get(first),
+                ours.get(first),
+                self.features.len(),
+                ours.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The predictor, fitted state restored.
+    pub fn predictor(&self) -> Result<Box<dyn Predictor>> {
+        self.check()?;
+        models::restore(&self.model, self.level, &self.trained_on.settings, &self.body)
+    }
+}
