@@ -6,8 +6,8 @@
 //! order in which they are listed.
 
 use super::history_features::{
-    pair_feature_names, pair_features, resident_feature_names, resident_features, vm_history_feature_names,
-    vm_history_features, PAIR_FEATURES, RESIDENT_FEATURES, VM_HISTORY_FEATURES,
+    pair_feature_names, resident_feature_names, resident_features, vm_history_feature_names, vm_history_features,
+    Arriving, PAIR_FEATURES, RESIDENT_FEATURES, VM_HISTORY_FEATURES,
 };
 use hearth_sim::{FleetView, ServerId, VmView};
 use hearth_trace::Priority;
@@ -59,8 +59,9 @@ pub fn feature_names() -> Vec<String> {
     names
 }
 
-/// Fills `out` with the candidate's own features (`CANDIDATE_FEATURES` values).
-pub fn candidate_features(s: ServerId, fleet: &FleetView, out: &mut [f64]) {
+/// Fills `out` with the candidate's own features (`CANDIDATE_FEATURES` values)
+/// and, given the arriving VM, its pair features (see [`resident_features`]).
+pub fn candidate_features(s: ServerId, fleet: &FleetView, out: &mut [f64], pair: Option<(&Arriving, &mut [f64])>) {
     let cap = fleet.capacity(s);
     let (cpu_cap, mem_cap) = (cap.cpu.0.max(1e-9) as f64, cap.memory.0.max(1e-9) as f64);
     let mut i = 0;
@@ -101,7 +102,7 @@ pub fn candidate_features(s: ServerId, fleet: &FleetView, out: &mut [f64]) {
     out[i + 6] = fleet.vm_count(s) as f64;
     out[i + 7] = steps_since_placement(s, fleet);
     debug_assert_eq!(i + 8, LOAD_FEATURES);
-    resident_features(s, fleet, &mut out[LOAD_FEATURES..CANDIDATE_FEATURES]);
+    resident_features(s, fleet, &mut out[LOAD_FEATURES..CANDIDATE_FEATURES], pair);
 }
 
 /// Steps since the server last received a VM, capped: VMs placed this step
@@ -117,12 +118,16 @@ fn steps_since_placement(s: ServerId, fleet: &FleetView) -> f64 {
 pub fn rows(candidates: &[ServerId], vm: &VmView, fleet: &FleetView, out: &mut Vec<f64>) {
     out.clear();
     out.resize(candidates.len() * ROW_FEATURES, 0.0);
-    for (c, &s) in candidates.iter().enumerate() {
-        candidate_features(
-            s,
-            fleet,
-            &mut out[c * ROW_FEATURES..c * ROW_FEATURES + CANDIDATE_FEATURES],
-        );
+    let arriving = Arriving::of(vm, fleet);
+    // Where the pair features sit in a row, counted from the end of the
+    // candidate's own features.
+    let pair_at = CANDIDATE_FEATURES + 3 + VM_HISTORY_FEATURES;
+    for (row, &s) in out.chunks_mut(ROW_FEATURES).zip(candidates) {
+        let (own, rest) = row.split_at_mut(CANDIDATE_FEATURES);
+        let pair = arriving
+            .as_ref()
+            .map(|a| (a, &mut rest[pair_at..pair_at + PAIR_FEATURES]));
+        candidate_features(s, fleet, own, pair);
     }
     relative_to_mean(candidates.len(), out);
     for (c, &s) in candidates.iter().enumerate() {
@@ -140,8 +145,10 @@ pub fn rows(candidates: &[ServerId], vm: &VmView, fleet: &FleetView, out: &mut V
                 history,
             );
         }
-        let pair = history + VM_HISTORY_FEATURES;
-        pair_features(s, vm, fleet, &mut out[pair..pair + PAIR_FEATURES]);
+        debug_assert_eq!(
+            history + VM_HISTORY_FEATURES,
+            c * ROW_FEATURES + CANDIDATE_FEATURES + pair_at
+        );
     }
 }
 

@@ -37,7 +37,7 @@ impl ForecastPolicy {
             Forecaster::Ewma { alpha } => ewma_peak(fleet.cpu_history(s, 72), *alpha) / fleet.capacity(s).cpu.0 as f64,
             Forecaster::Learned(model) => {
                 let forecast = model.forecast.as_ref().expect("checked when the policy was made");
-                candidate_features(s, fleet, &mut self.features);
+                candidate_features(s, fleet, &mut self.features, None);
                 forecast.predict_row(&self.features)
             }
         }

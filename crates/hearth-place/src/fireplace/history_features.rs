@@ -100,13 +100,23 @@ fn expected_util(vm: &VmView, fleet: &FleetView) -> (f64, f64, f64) {
 }
 
 /// Median remaining lifetime in steps of a VM aged `age` steps, from the
-/// most specific history that has lifetimes longer than its age.
+/// most specific history that has lifetimes longer than its age (the
+/// fleet's as the last resort); the age itself when none has.
 fn remaining_life(vm: &VmView, age: u32, fleet: &FleetView) -> f64 {
-    best(vm, fleet, |k| {
-        life_known(k) && k.lifetimes.median_remaining(age).is_some()
-    })
-    .and_then(|k| k.lifetimes.median_remaining(age))
-    .unwrap_or(age.max(1) as f64)
+    let Some(h) = fleet.history() else {
+        return age.max(1) as f64;
+    };
+    let specific = [
+        vm.tenant.and_then(|t| h.tenant(t)),
+        vm.vm_type.and_then(|t| h.vm_type(t)),
+    ];
+    specific
+        .into_iter()
+        .flatten()
+        .filter(|k| life_known(k))
+        .find_map(|k| k.lifetimes.median_remaining(age))
+        .or_else(|| h.all().lifetimes.median_remaining(age))
+        .unwrap_or(age.max(1) as f64)
 }
 
 /// The arriving VM's expected lifetime in steps (median of its history).
@@ -116,26 +126,66 @@ fn expected_life(vm: &VmView, fleet: &FleetView) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Fills `out` (`RESIDENT_FEATURES` values) for candidate `s`.
-pub fn resident_features(s: ServerId, fleet: &FleetView, out: &mut [f64]) {
+/// The arriving VM as the pair features see it, computed once per decision.
+#[derive(Clone, Copy, Debug)]
+pub struct Arriving {
+    /// Expected p95 CPU share of its request.
+    cpu_p95: f64,
+    /// Its CPU request, cores.
+    cpu: f64,
+    /// Expected lifetime, steps.
+    life: f64,
+}
+
+impl Arriving {
+    /// `None` without a history store: then every pair feature is 0.
+    pub fn of(vm: &VmView, fleet: &FleetView) -> Option<Arriving> {
+        fleet.history()?;
+        Some(Arriving {
+            cpu_p95: expected_util(vm, fleet).1,
+            cpu: vm.request.cpu.0 as f64,
+            life: expected_life(vm, fleet),
+        })
+    }
+}
+
+/// Fills `out` (`RESIDENT_FEATURES` values) for candidate `s` and, given the
+/// arriving VM, `pair` (`PAIR_FEATURES` values: its expected p95 CPU as a
+/// share of the candidate, and the expected p95 CPU share of the residents
+/// expected to outlive it, the load it will share the server with). One
+/// pass over the residents serves both: this runs for every candidate of
+/// every decision.
+pub fn resident_features(s: ServerId, fleet: &FleetView, out: &mut [f64], pair: Option<(&Arriving, &mut [f64])>) {
     out[..RESIDENT_FEATURES].fill(0.0);
+    let cap = fleet.capacity(s);
+    let (cpu_cap, mem_cap) = (cap.cpu.0.max(1e-9) as f64, cap.memory.0.max(1e-9) as f64);
+    let mut pair = pair.map(|(arriving, p)| {
+        p[..PAIR_FEATURES].fill(0.0);
+        p[0] = arriving.cpu_p95 * arriving.cpu / cpu_cap;
+        (arriving, p)
+    });
     if fleet.history().is_none() || fleet.vm_count(s) == 0 {
         return;
     }
-    let cap = fleet.capacity(s);
-    let (cpu_cap, mem_cap) = (cap.cpu.0.max(1e-9) as f64, cap.memory.0.max(1e-9) as f64);
     let now = fleet.now().0;
     let (mut age_sum, mut age_min, mut life_sum, mut n) = (0.0, f64::INFINITY, 0.0, 0.0);
     for r in fleet.residents(s).iter().filter_map(|&id| fleet.vm(id)) {
         let age = now.saturating_sub(r.arrival.0);
         let (mean, p95, mem95) = expected_util(&r, fleet);
-        out[2] += mean * r.request.cpu.0 as f64 / cpu_cap;
-        out[3] += p95 * r.request.cpu.0 as f64 / cpu_cap;
+        let cpu = r.request.cpu.0 as f64;
+        out[2] += mean * cpu / cpu_cap;
+        out[3] += p95 * cpu / cpu_cap;
         out[4] += mem95 * r.request.memory.0 as f64 / mem_cap;
         age_sum += age as f64;
         age_min = age_min.min(age as f64);
-        life_sum += log_hours(remaining_life(&r, age, fleet));
+        let remaining = remaining_life(&r, age, fleet);
+        life_sum += log_hours(remaining);
         n += 1.0;
+        if let Some((arriving, p)) = pair.as_mut() {
+            if remaining >= arriving.life {
+                p[1] += p95 * cpu / cpu_cap;
+            }
+        }
     }
     out[0] = log_hours(age_sum / n);
     out[1] = log_hours(age_min);
@@ -160,26 +210,5 @@ pub fn vm_history_features(vm: &VmView, fleet: &FleetView, out: &mut [f64]) {
         block[5] = k.memory_util.quantile(0.95).unwrap_or(0.0);
         block[6] = k.lifetimes.quantile(0.5).map_or(0.0, log_hours);
         block[7] = k.lifetimes.quantile(0.9).map_or(0.0, log_hours);
-    }
-}
-
-/// Fills `out` (`PAIR_FEATURES` values): the arriving VM's expected p95 CPU
-/// as a share of the candidate, and the residents' expected p95 CPU share
-/// from those expected to outlive the arriving VM's expected lifetime (the
-/// load it will share the server with).
-pub fn pair_features(s: ServerId, vm: &VmView, fleet: &FleetView, out: &mut [f64]) {
-    out[..PAIR_FEATURES].fill(0.0);
-    if fleet.history().is_none() {
-        return;
-    }
-    let cpu_cap = fleet.capacity(s).cpu.0.max(1e-9) as f64;
-    out[0] = expected_util(vm, fleet).1 * vm.request.cpu.0 as f64 / cpu_cap;
-    let life = expected_life(vm, fleet);
-    let now = fleet.now().0;
-    for r in fleet.residents(s).iter().filter_map(|&id| fleet.vm(id)) {
-        let age = now.saturating_sub(r.arrival.0);
-        if remaining_life(&r, age, fleet) >= life {
-            out[1] += expected_util(&r, fleet).1 * r.request.cpu.0 as f64 / cpu_cap;
-        }
     }
 }
