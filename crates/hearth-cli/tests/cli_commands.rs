@@ -1,56 +1,19 @@
 //! Every subcommand at a tiny size, as a user runs it, and every invalid
 //! argument: a non-zero exit and a message that names the argument.
 
+mod common;
+
+use common::{hearth, ok, s, text, tmp, TINY_TRAIN};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn hearth(args: &[&str]) -> Output {
-    // From the repository root, as the README runs it (default sample paths are relative).
-    Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .output()
-        .expect("the hearth binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = hearth(args);
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    text(&out.stdout)
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-cli-commands-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// A FirePlace model trained on 400 openb VMs.
 fn tiny_model(name: &str) -> PathBuf {
     let model = tmp(name);
-    let train = [
-        "fireplace",
-        "train",
-        "--sample",
-        "openb",
-        "--vms",
-        "400",
-        "--dagger-rounds",
-        "1",
-    ];
-    ok(&[&train[..], &["--out", s(&model)]].concat());
+    ok(&[&TINY_TRAIN[..], &["--out", s(&model)]].concat());
     model
 }
 

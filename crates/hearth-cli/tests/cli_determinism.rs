@@ -1,31 +1,10 @@
 //! The same command run twice, in separate processes, gives identical
 //! outputs apart from timings: decisions, step loads, evictions, models.
 
+mod common;
+
+use common::{ok, s, tmp, TINY_TRAIN};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn ok(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .output()
-        .expect("the hearth binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hearth-cli-determinism-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// The JSON with every timing removed (keys naming seconds, rates per
 /// second, microseconds or elapsed time).
@@ -77,17 +56,7 @@ fn assert_same_bytes(a: &Path, b: &Path) {
 #[test]
 fn fireplace_train_compare_and_simulate_repeat_exactly() {
     let [a, b] = twice(&["m.json"], |p| {
-        let train = [
-            "fireplace",
-            "train",
-            "--sample",
-            "openb",
-            "--vms",
-            "400",
-            "--dagger-rounds",
-            "1",
-        ];
-        ok(&[&train[..], &["--seed", "2", "--out", s(&p[0])]].concat());
+        ok(&[&TINY_TRAIN[..], &["--seed", "2", "--out", s(&p[0])]].concat());
     });
     assert_same_json(&a[0], &b[0]);
     let model = &a[0];

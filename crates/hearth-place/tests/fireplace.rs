@@ -3,6 +3,9 @@
 //! that beats power-of-two and adds no avoidable overload, and training
 //! that imitates the teacher better than the power-of-two rule does.
 
+mod common;
+
+use common::composed_over;
 use hearth_file::FileError;
 use hearth_place::fireplace::features::rows;
 use hearth_place::fireplace::policy::choose;
@@ -13,37 +16,14 @@ use hearth_sim::{
     run, servers_needed, Decider, FleetSpec, FleetView, Hindsight, HindsightPolicy, ServerId, SimConfig, SimRng,
     SizingOptions, VmView,
 };
-use hearth_trace::{
-    compose, import_paths, split_by_time, ComposeOptions, Format, ImportOptions, Priority, Resources, SizeSource, Step,
-    Usage, Vm, VmId, Workload,
-};
+use hearth_trace::{split_by_time, Priority, Resources, Step, Usage, Vm, VmId, Workload};
 use std::cell::Cell;
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/")).join(rel)
-}
-
 /// openb arrivals with Bitbrains usage, as the shipped default, but few VMs.
 fn composed(vms: usize, seed: u64) -> Workload {
-    let opts = ImportOptions::default();
-    let openb = sample("alibaba-openb-2023/openb_pod_list_default.csv");
-    let arrivals = import_paths(Format::AlibabaOpenb, &[openb], &opts).unwrap().workload;
-    let usage = import_paths(Format::Bitbrains, &[sample("bitbrains-rnd")], &opts)
-        .unwrap()
-        .workload;
-    let copts = ComposeOptions {
-        vms: Some(vms),
-        days: Some(1.0),
-        sizes: SizeSource::Usage,
-        max_vm_cores: Some(8.0),
-        max_vm_memory_gib: Some(32.0),
-        seed,
-        ..Default::default()
-    };
-    compose(&arrivals, &usage, &copts).unwrap()
+    composed_over(vms, 1.0, seed)
 }
 
 fn spec() -> FleetSpec {
@@ -194,7 +174,7 @@ fn decision_does_not_depend_on_candidate_order() {
     assert!(decisions.get() > 1000, "{} decisions", decisions.get());
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+fn temp_dir(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("hearth-fireplace-test-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -1,0 +1,49 @@
+//! Running the `hearth` binary as a user does, for the CLI test files.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Arguments that train a FirePlace model on 400 openb VMs; add `--out FILE`.
+pub const TINY_TRAIN: [&str; 8] = [
+    "fireplace",
+    "train",
+    "--sample",
+    "openb",
+    "--vms",
+    "400",
+    "--dagger-rounds",
+    "1",
+];
+
+/// Runs `hearth` from the repository root, as the README runs it (default
+/// sample paths are relative).
+pub fn hearth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the hearth binary runs")
+}
+
+/// Runs `hearth`, asserts success, returns stdout.
+pub fn ok(args: &[&str]) -> String {
+    let out = hearth(args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// A path in a directory of this test binary and process.
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hearth-{}-{}", env!("CARGO_CRATE_NAME"), std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
