@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
 use hearth_evict::ml::{self, MlLearner};
 use hearth_evict::models::{self, ModelOptions};
-use hearth_evict::nn::{LstmLearner, NnOptions};
+use hearth_evict::nn_options::NnOptions;
 use hearth_evict::predictor::Learner;
 use hearth_evict::scenario::{self, ClusterSummary, ScenarioConfig};
 use hearth_evict::scenario_zone::{self, ZoneDemand};
@@ -363,6 +363,7 @@ pub fn run(cmd: EvictCmd) -> Result<()> {
 fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     let started = Instant::now();
     let wanted = models::expand(&args.models)?;
+    note_left_out(&args.models, &models::MODELS.map(|(m, _)| m));
     let Loaded { summary, data, .. } = evict_input::load(&args.input)?;
     let opts = args.options();
     let bar = progress(wanted.len() as u64, "training and scoring");
@@ -574,14 +575,19 @@ fn zone_learners(names: &[String], nn: &NnArgs) -> Result<Vec<Box<dyn Learner>>>
     let cols = WINDOW * ZONE_FEATURES.len();
     let mut out: Vec<Box<dyn Learner>> = Vec::new();
     for name in FAMILIES {
-        if !names.iter().any(|n| n == "all" || n == name) {
+        let named = names.iter().any(|n| n == name);
+        if !named && !names.iter().any(|n| n == "all") {
             continue;
         }
-        out.push(match name {
-            "lstm" => Box::new(LstmLearner(nn.options())),
-            _ => Box::new(MlLearner(ml::params(name, cols).expect("known family"))),
-        });
+        if models::left_out_of_all().contains(&name) {
+            if named {
+                return Err(hearth_evict::EvictError::NeedsNn { model: name.into() }.into());
+            }
+            continue;
+        }
+        out.push(models::learner(name, cols, &nn.options())?);
     }
+    note_left_out(names, &FAMILIES);
     if let Some(bad) = names
         .iter()
         .find(|n| !["all", "none"].contains(&n.as_str()) && !FAMILIES.contains(&n.as_str()))
@@ -589,6 +595,21 @@ fn zone_learners(names: &[String], nn: &NnArgs) -> Result<Vec<Box<dyn Learner>>>
         bail!("unknown model {bad:?}; known: all, none, {}", FAMILIES.join(", "));
     }
     Ok(out)
+}
+
+/// Says which models `all` left out of this build, so none goes missing unannounced.
+fn note_left_out(names: &[String], offered: &[&str]) {
+    let left_out: Vec<&str> = models::left_out_of_all()
+        .iter()
+        .copied()
+        .filter(|m| offered.contains(m))
+        .collect();
+    if names.iter().any(|n| n == "all") && !left_out.is_empty() {
+        eprintln!(
+            "note: `all` leaves out {} in this build; rebuild with `--features nn` to run them",
+            left_out.join(" and ")
+        );
+    }
 }
 
 fn forecast(paths: &[PathBuf], seed: u64, learners: &[Box<dyn Learner>], json: Option<PathBuf>) -> Result<()> {

@@ -21,6 +21,12 @@ pub enum EvictError {
     /// A model file that cannot be written or trusted (corrupt, another format or version).
     #[error(transparent)]
     File(#[from] hearth_file::FileError),
+    /// A neural model asked of a build without the `nn` feature (burn).
+    #[error(
+        "the {model} model is a neural network, and this build of hearth has no neural models: \
+         rebuild with the `nn` cargo feature (for the CLI: cargo build --release -p hearth-cli --features nn)"
+    )]
+    NeedsNn { model: String },
 }
 
 impl EvictError {

@@ -14,6 +14,11 @@
 //! zone's demand. A trained model is data too: [`saved_model`] (provenance,
 //! fitted state, the 80% interval of [`interval`]), and [`forecast`] is the
 //! product path, each cluster's rate at +1..+3 h from its last 48 hours.
+//!
+//! Cargo feature `nn` (default on): hearth-nn's LSTM and spatial-temporal
+//! transformer on burn ([`nn`]). Without it the crate builds without burn,
+//! every other model works, and asking for a neural one is
+//! [`EvictError::NeedsNn`]; [`models::NEURAL`] names them.
 
 pub mod baseline;
 pub mod dataset;
@@ -23,7 +28,9 @@ pub mod forecast;
 pub mod interval;
 pub mod ml;
 pub mod models;
+#[cfg(feature = "nn")]
 pub mod nn;
+pub mod nn_options;
 pub mod predictor;
 pub mod saved_model;
 pub mod scenario;

@@ -12,7 +12,9 @@ use crate::dataset::Level;
 use crate::dataset::WINDOW;
 use crate::error::{EvictError, Result};
 use crate::ml::{self, MlLearner};
-use crate::nn::{LstmPredictor, NnOptions, StPredictor};
+#[cfg(feature = "nn")]
+use crate::nn::{LstmPredictor, StPredictor};
+use crate::nn_options::NnOptions;
 use crate::predictor::{Predictor, Regressor, Tabular};
 use crate::saved_model::Body;
 use crate::snapshot::F;
@@ -33,6 +35,28 @@ pub const MODELS: [(&str, &[Level]); 8] = [
     ("st-transformer", &[Level::Node]),
 ];
 
+/// The neural models, which need the `nn` feature.
+pub const NEURAL: [&str; 2] = ["lstm", "st-transformer"];
+
+/// Whether this build has the neural models (the `nn` feature).
+pub const HAS_NN: bool = cfg!(feature = "nn");
+
+/// The models `all` leaves out in this build: [`NEURAL`] without the `nn`
+/// feature, else none. Callers say so to the user rather than drop them silently.
+pub fn left_out_of_all() -> &'static [&'static str] {
+    if HAS_NN {
+        &[]
+    } else {
+        &NEURAL
+    }
+}
+
+fn needs_nn(name: &str) -> EvictError {
+    EvictError::NeedsNn {
+        model: name.to_string(),
+    }
+}
+
 /// Knobs that bound the cost of node-level models.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelOptions {
@@ -51,11 +75,19 @@ impl Default for ModelOptions {
     }
 }
 
-/// The (model, level) pairs named by `names`; `all` names every model.
+/// The (model, level) pairs named by `names`; `all` names every model this
+/// build has (see [`left_out_of_all`]). Naming a neural model in a build
+/// without `nn` is [`EvictError::NeedsNn`].
 pub fn expand(names: &[String]) -> Result<Vec<(String, Level)>> {
     let mut out = Vec::new();
     for name in names {
-        let picked: Vec<_> = MODELS.iter().filter(|(m, _)| name == "all" || m == name).collect();
+        if !HAS_NN && NEURAL.contains(&name.as_str()) {
+            return Err(needs_nn(name));
+        }
+        let picked: Vec<_> = MODELS
+            .iter()
+            .filter(|(m, _)| m == name || (name == "all" && !left_out_of_all().contains(m)))
+            .collect();
         if picked.is_empty() {
             let known: Vec<&str> = MODELS.iter().map(|(m, _)| *m).collect();
             return Err(EvictError::Config(format!(
@@ -79,8 +111,12 @@ pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Pr
     let p: Box<dyn Predictor> = match name {
         "last-rate" => Box::new(Baseline::new(Naive::LastRate, level)),
         "window-mean" => Box::new(Baseline::new(Naive::WindowMean, level)),
+        #[cfg(feature = "nn")]
         "lstm" => Box::new(LstmPredictor::new(level, &opts.nn, opts.max_node_train_rows)),
+        #[cfg(feature = "nn")]
         "st-transformer" => Box::new(StPredictor::new(&opts.nn)),
+        #[cfg(not(feature = "nn"))]
+        "lstm" | "st-transformer" => return Err(needs_nn(name)),
         _ => {
             let params =
                 ml::params(name, WINDOW * F).ok_or_else(|| EvictError::Config(format!("unknown model {name:?}")))?;
@@ -92,6 +128,22 @@ pub fn build(name: &str, level: Level, opts: &ModelOptions) -> Result<Box<dyn Pr
         }
     };
     Ok(p)
+}
+
+/// A fresh learner of `name` over flat rows of `cols` values (`WINDOW` ×
+/// features, read as windows by the LSTM), for data outside the snapshot
+/// pipeline such as the SkyPilot traces.
+#[cfg_attr(not(feature = "nn"), allow(unused_variables))]
+pub fn learner(name: &str, cols: usize, nn: &NnOptions) -> Result<Box<dyn crate::Learner>> {
+    Ok(match name {
+        #[cfg(feature = "nn")]
+        "lstm" => Box::new(crate::nn::LstmLearner(*nn)),
+        #[cfg(not(feature = "nn"))]
+        "lstm" => return Err(needs_nn(name)),
+        _ => Box::new(MlLearner(
+            ml::params(name, cols).ok_or_else(|| EvictError::Config(format!("unknown model {name:?}")))?,
+        )),
+    })
 }
 
 /// A fitted predictor from a saved [`Body`]; errors when the body is not
@@ -107,8 +159,12 @@ pub fn restore(name: &str, level: Level, opts: &ModelOptions, body: &Body) -> Re
     }
     Ok(match (name, body) {
         ("last-rate" | "window-mean", Body::Naive) => build(name, level, opts)?,
+        #[cfg(feature = "nn")]
         ("lstm", Body::Neural { .. }) => Box::new(LstmPredictor::restore(level, body)?),
+        #[cfg(feature = "nn")]
         ("st-transformer", Body::Neural { .. }) => Box::new(StPredictor::restore(body)?),
+        #[cfg(not(feature = "nn"))]
+        ("lstm" | "st-transformer", Body::Neural { .. }) => return Err(needs_nn(name)),
         (_, Body::Tabular { hours, models }) if ml::params(name, WINDOW * F).is_some() => {
             let params = ml::params(name, WINDOW * F).ok_or_else(mismatch)?;
             let regressors = models

@@ -26,26 +26,7 @@ use hearth_nn::{
     StTransformer, TrainConfig,
 };
 
-/// Training budget of the neural models.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NnOptions {
-    /// Most passes over the training samples.
-    pub epochs: usize,
-    /// Most cluster windows the transformer trains on.
-    pub max_st_windows: usize,
-    /// LSTM hidden width and transformer embedding width.
-    pub width: usize,
-}
-
-impl Default for NnOptions {
-    fn default() -> Self {
-        NnOptions {
-            epochs: 8,
-            max_st_windows: 480,
-            width: 32,
-        }
-    }
-}
+pub use crate::nn_options::NnOptions;
 
 impl NnOptions {
     fn train(&self, batch_size: usize) -> TrainConfig {

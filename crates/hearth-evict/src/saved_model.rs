@@ -22,8 +22,10 @@ use crate::interval::Conformal;
 use crate::models::{self, ModelOptions};
 use crate::predictor::Predictor;
 use crate::snapshot::FEATURES;
+#[cfg(feature = "nn")]
 use base64::Engine;
 use hearth_ml::Model;
+#[cfg(feature = "nn")]
 use hearth_nn::Saved;
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +49,7 @@ pub enum Body {
 }
 
 impl Body {
+    #[cfg(feature = "nn")]
     pub fn neural(saved: &Saved) -> Body {
         Body::Neural {
             hnn_base64: base64::engine::general_purpose::STANDARD.encode(saved.to_bytes()),
@@ -54,6 +57,7 @@ impl Body {
     }
 
     /// The hearth-nn model inside a [`Body::Neural`].
+    #[cfg(feature = "nn")]
     pub fn saved(&self) -> Result<Saved> {
         let Body::Neural { hnn_base64 } = self else {
             return Err(EvictError::Config("not a neural model".into()));

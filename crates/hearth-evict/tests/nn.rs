@@ -1,6 +1,7 @@
 //! The neural predictors end to end on a tiny scenario, with a one-epoch
 //! budget so the test runs in seconds: they fit, score every horizon, and the
 //! transformer's node series give the same windows as the dataset.
+#![cfg(feature = "nn")]
 
 mod common;
 

@@ -60,7 +60,10 @@ fn every_family_round_trips_bit_identical() {
         ("lstm", Level::Node),
         ("st-transformer", Level::Node),
     ];
-    for (name, level) in cases {
+    let in_this_build = cases
+        .into_iter()
+        .filter(|(name, _)| models::HAS_NN || !models::NEURAL.contains(name));
+    for (name, level) in in_this_build {
         let mut p = models::build(name, level, &opts).unwrap();
         p.fit(&data, 7).unwrap();
         let interval = calibrate(p.as_ref(), &data).unwrap();

@@ -1,5 +1,5 @@
 //! Fit and single-row predict times of each family, for the numbers in the design notes.
-//! `cargo run --release -p hearth-ml --example timing`
+//! `cargo run --release -p hearth-ml --example ml_timing`
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! Measures training-step and inference cost on random data.
 //!
-//! `cargo run --release -p hearth-nn --example timing -- st <nodes> <max_nodes> <batch> [steps] [features]`
-//! `cargo run --release -p hearth-nn --example timing -- lstm <batch> [steps] [features]`
+//! `cargo run --release -p hearth-nn --example nn_timing -- st <nodes> <max_nodes> <batch> [steps] [features]`
+//! `cargo run --release -p hearth-nn --example nn_timing -- lstm <batch> [steps] [features]`
 
 use std::time::Instant;
 
