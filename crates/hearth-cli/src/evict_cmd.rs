@@ -10,7 +10,6 @@ use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
-use hearth_evict::ml::{self, MlLearner};
 use hearth_evict::models::{self, ModelOptions};
 use hearth_evict::nn_options::NnOptions;
 use hearth_evict::predictor::Learner;
