@@ -58,15 +58,12 @@ impl FleetHandle {
 /// Starts the fleet thread: `build` runs on it (policies need not be
 /// `Send`) and makes the fleet, rebuilt from the journal, and the reloader.
 /// Returns once `build` has succeeded, or with its error.
-pub fn spawn<E: Send + 'static>(
+pub fn spawn<E: Send + From<std::io::Error> + 'static>(
     build: impl FnOnce() -> Result<(FleetService, Reloader), E> + Send + 'static,
     journal: Option<JournalWriter>,
     metrics: Arc<Metrics>,
     queue: usize,
-) -> Result<FleetHandle, E>
-where
-    E: From<std::io::Error>,
-{
+) -> Result<FleetHandle, E> {
     let (tx, rx) = sync_channel(queue.max(1));
     let healthy = Arc::new(AtomicBool::new(true));
     let (built_tx, built_rx) = std::sync::mpsc::channel();
