@@ -81,6 +81,13 @@ impl Forecaster for EvictForecaster {
     }
 }
 
+/// A number with no fractional part as a whole number (`3.0` → `3`), so
+/// integer columns accept what JavaScript clients send.
+fn whole(n: &serde_json::Number) -> Option<String> {
+    let x = n.as_f64()?;
+    (x.fract() == 0.0 && x.abs() < 9.0e15).then(|| format!("{}", x as i64))
+}
+
 /// JSON rows (objects keyed by the snapshot schema's columns) as the
 /// schema's CSV, for the snapshot reader; unknown keys are errors.
 fn json_rows_to_csv(body: &[u8]) -> Result<Vec<u8>, ApiError> {
@@ -102,7 +109,7 @@ fn json_rows_to_csv(body: &[u8]) -> Result<Vec<u8>, ApiError> {
             record.push(match row.get(*c) {
                 None | Some(Value::Null) => String::new(),
                 Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Number(n)) => whole(n).unwrap_or_else(|| n.to_string()),
                 Some(other) => {
                     return Err(ApiError::invalid(
                         format!("[{i}].{c}"),

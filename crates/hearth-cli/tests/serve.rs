@@ -200,3 +200,81 @@ fn replay_through_the_service_decides_as_the_simulator() {
         }
     }
 }
+
+#[test]
+fn forecasts_from_json_snapshot_rows_with_a_saved_model() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hearth-evict/tests/fixtures/handmade_snapshots.csv"
+    );
+    let model = tmp("evict-linear.json");
+    common::ok(&[
+        "evict",
+        "train",
+        "--snapshots",
+        fixture,
+        "--model",
+        "linear",
+        "--out",
+        s(&model),
+    ]);
+    let cfg = tmp("forecast.toml");
+    let text = format!(
+        "listen = \"127.0.0.1:0\"\n[fleet]\nservers = 2\n[policy]\nname = \"power-of-two\"\n[evict]\nmodel = {:?}\n",
+        model.display().to_string()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let server = Server::start(&cfg);
+    // The fixture's CSV rows as JSON objects (numbers where they parse).
+    let csv_text: String = std::fs::read_to_string(fixture)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<serde_json::Map<String, Value>> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (header.iter().zip(r.iter()))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| {
+                    let v = v.trim();
+                    let value = v
+                        .parse::<f64>()
+                        .map(|n| serde_json::json!(n))
+                        .unwrap_or_else(|_| Value::from(v));
+                    (k.to_string(), value)
+                })
+                .collect()
+        })
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (status, answer) = runtime.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/v1/evictions/forecast", server.url))
+            .header("content-type", "application/json")
+            .body(serde_json::to_string(&rows).unwrap())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (
+            status,
+            serde_json::from_slice::<Value>(&resp.bytes().await.unwrap()).unwrap(),
+        )
+    });
+    assert_eq!(status, 200, "{answer}");
+    let forecasts = answer["forecasts"].as_array().unwrap();
+    assert_eq!(forecasts.len(), 2 * 3, "two clusters, three horizons: {answer}");
+    for f in forecasts {
+        let (rate, lower, upper) = (
+            f["rate"].as_f64().unwrap(),
+            f["lower"].as_f64().unwrap(),
+            f["upper"].as_f64().unwrap(),
+        );
+        assert!((0.0..=1.0).contains(&rate) && lower <= rate && rate <= upper, "{f}");
+    }
+}
