@@ -12,7 +12,7 @@ use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use hearth_serve::api::{UsageRow, VmRequest};
+use hearth_serve::api::UsageRow;
 use hearth_trace::{Step, Workload};
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -194,14 +194,7 @@ pub fn run(args: BenchServeArgs) -> Result<()> {
         Some(p) => args.workload_file.read(p)?,
         None => DefaultWorkload::of(SampleArrivals::Azure, SampleUsage::Bitbrains, args.seed).build()?,
     };
-    let token = match &args.token_file {
-        Some(p) => Some(
-            hearth_serve::auth::read_token(p)
-                .map_err(anyhow::Error::msg)?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let token = crate::serve_replay::read_token(args.token_file.as_deref())?;
     let load = Arc::new(Load {
         http: reqwest::Client::builder()
             .pool_max_idle_per_host(args.concurrency)
@@ -274,15 +267,7 @@ async fn drive(w: &Workload, load: Arc<Load>, args: &BenchServeArgs) -> Result<V
             run_all(&load, jobs, args.concurrency).await;
             let mut jobs = Vec::new();
             for &v in &arrivals {
-                let vm = &w.vms[v as usize];
-                let req = VmRequest {
-                    id: format!("p{pass}-{v}"),
-                    cpu_cores: vm.request.cpu.0 as f64,
-                    memory_gib: vm.request.memory.0 as f64,
-                    priority: vm.priority,
-                    tenant: vm.tenant.map(|x| x.0.to_string()),
-                    vm_type: vm.vm_type.map(|x| x.0.to_string()),
-                };
+                let req = crate::serve_replay::vm_request(&w.vms[v as usize], format!("p{pass}-{v}"));
                 jobs.push((
                     0,
                     reqwest::Method::POST,

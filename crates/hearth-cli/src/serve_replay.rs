@@ -72,14 +72,7 @@ pub fn run(args: ReplayArgs) -> Result<()> {
         bail!("--batch must be at least 1");
     }
     let workload = args.workload_file.read(&args.workload)?;
-    let token = match &args.token_file {
-        Some(p) => Some(
-            hearth_serve::auth::read_token(p)
-                .map_err(anyhow::Error::msg)?
-                .to_string(),
-        ),
-        None => None,
-    };
+    let token = read_token(args.token_file.as_deref())?;
     let client = Client {
         http: reqwest::Client::new(),
         url: args.url.trim_end_matches('/').to_string(),
@@ -104,6 +97,28 @@ pub fn run(args: ReplayArgs) -> Result<()> {
         write_csv(path, &["vm", "server"], &rows)?;
     }
     Ok(())
+}
+
+/// The bearer token in a token file, if one is given.
+pub fn read_token(path: Option<&std::path::Path>) -> Result<Option<String>> {
+    path.map(|p| {
+        hearth_serve::auth::read_token(p)
+            .map(|t| t.to_string())
+            .map_err(anyhow::Error::msg)
+    })
+    .transpose()
+}
+
+/// A workload VM as the service's placement request, under the name `id`.
+pub fn vm_request(vm: &hearth_trace::Vm, id: String) -> VmRequest {
+    VmRequest {
+        id,
+        cpu_cores: vm.request.cpu.0 as f64,
+        memory_gib: vm.request.memory.0 as f64,
+        priority: vm.priority,
+        tenant: vm.tenant.map(|x| x.0.to_string()),
+        vm_type: vm.vm_type.map(|x| x.0.to_string()),
+    }
 }
 
 fn name(vm: u32) -> String {
@@ -149,14 +164,7 @@ async fn replay(w: &Workload, mut c: Client, batch: usize) -> Result<(Vec<Option
             running.remove(&v);
         }
         for vm in &w.vms[next..next + arrivals] {
-            let req = VmRequest {
-                id: name(vm.id.0),
-                cpu_cores: vm.request.cpu.0 as f64,
-                memory_gib: vm.request.memory.0 as f64,
-                priority: vm.priority,
-                tenant: vm.tenant.map(|x| x.0.to_string()),
-                vm_type: vm.vm_type.map(|x| x.0.to_string()),
-            };
+            let req = vm_request(vm, name(vm.id.0));
             let (status, body) = c
                 .send(reqwest::Method::POST, "/v1/vms", Some(serde_json::to_string(&req)?))
                 .await?;
