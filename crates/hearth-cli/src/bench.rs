@@ -32,6 +32,9 @@ pub enum BenchCmd {
     /// Servers needed by every heuristic on the fleet-sizing study of issue 13 (2.7 million VMs over
     /// 30 days) or a given workload: wall time, peak memory, simulations per policy, time per simulation.
     Sizing(crate::bench_sizing::SizingArgs),
+    /// Load on a running `hearth serve`: the default workload's arrivals, departures and usage
+    /// reports as fast as it answers; p50/p99/p99.9 latency, throughput, errors, resident memory.
+    Serve(crate::bench_serve::BenchServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +94,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
         BenchCmd::Decision(a) => decision(a),
         BenchCmd::Fuzz(a) => crate::bench_fuzz::run(a),
         BenchCmd::Sizing(a) => crate::bench_sizing::run(a),
+        BenchCmd::Serve(a) => crate::bench_serve::run(a),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_fuzz;
+mod bench_serve;
 mod bench_sizing;
 mod compare;
 mod evict_cmd;
@@ -14,6 +15,9 @@ mod output;
 mod policies;
 mod samples;
 mod samples_azure;
+mod serve_cmd;
+mod serve_forecast;
+mod serve_replay;
 mod simulate_cmd;
 mod trace_cmd;
 mod workload_file;
@@ -50,6 +54,8 @@ enum Command {
     /// Spot eviction prediction: simulate, build datasets, train, evaluate, forecast (SkyPilot).
     #[command(subcommand)]
     Evict(evict_cmd::EvictCmd),
+    /// The placement and eviction-forecast service (HTTP/JSON), and `serve replay` to drive one.
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() {
@@ -61,6 +67,7 @@ fn main() {
         Command::Fireplace(c) => fireplace_cmd::run(c),
         Command::Bench(c) => bench::run(c),
         Command::Evict(c) => evict_cmd::run(c),
+        Command::Serve(a) => serve_cmd::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

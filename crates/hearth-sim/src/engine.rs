@@ -178,18 +178,16 @@ impl<'w> Engine<'w> {
         let clock = Instant::now();
         let choice = self.decide(vm, &view, decider);
         self.placement_seconds += clock.elapsed().as_secs_f64();
-        let chosen = match choice {
-            Some(s) if s.index() < self.servers.len() && self.servers.admits(s.index(), vm.request) => Some(s),
-            Some(s) => {
-                return Err(SimError::InadmissibleChoice {
-                    policy: decider.name(),
-                    server: s.0,
-                    vm: vm.id.0,
-                })
-            }
-            None if vm.priority == Priority::OnDemand => spot::make_room(self, vm, metrics),
-            None => None,
-        };
+        let policy = || decider.name();
+        let chosen = settle(
+            choice,
+            &policy,
+            &mut self.servers,
+            &self.workload.vms,
+            &mut self.host,
+            vm,
+            metrics,
+        )?;
         match chosen {
             Some(s) => {
                 self.servers.place(s, vm, vm.arrival);
@@ -247,11 +245,8 @@ impl<'w> Engine<'w> {
         let mut total = Resources::default();
         for j in 0..self.servers.used.len() {
             let s = self.servers.used[j] as usize;
-            let load = self.servers.load(s, now);
+            let load = self.servers.measure(s, now);
             total += load;
-            // Float residue of departed VMs can leave a hair below zero.
-            self.servers.measured[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
-            self.servers.unmeasured[s] = Resources::default();
             let vms = self.servers.residents[s].len() as u64;
             if vms == 0 {
                 continue;
@@ -283,7 +278,31 @@ impl<'w> Engine<'w> {
     }
 }
 
-fn keys(vm: &Vm) -> Keys {
+/// Checks a policy's `choice` for `vm`, or, when the policy found no server
+/// for an on-demand VM, evicts spot VMs to make room: the server to place the
+/// VM on, or `None` (rejected). Shared by the engine and the live fleet.
+pub(crate) fn settle(
+    choice: Option<ServerId>,
+    policy: &dyn Fn() -> String,
+    servers: &mut Servers,
+    vms: &[Vm],
+    host: &mut [Option<ServerId>],
+    vm: &Vm,
+    metrics: &mut RunMetrics,
+) -> Result<Option<ServerId>, SimError> {
+    match choice {
+        Some(s) if s.index() < servers.len() && servers.admits(s.index(), vm.request) => Ok(Some(s)),
+        Some(s) => Err(SimError::InadmissibleChoice {
+            policy: policy(),
+            server: s.0,
+            vm: vm.id.0,
+        }),
+        None if vm.priority == Priority::OnDemand => Ok(spot::make_room(servers, vms, host, vm, metrics)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn keys(vm: &Vm) -> Keys {
     Keys {
         tenant: vm.tenant,
         vm_type: vm.vm_type,

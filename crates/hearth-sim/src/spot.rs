@@ -1,21 +1,28 @@
 //! Spot eviction: when an on-demand VM is admitted nowhere, spot VMs are
 //! evicted from the one server that needs the fewest evictions for it to fit.
 
-use crate::engine::Engine;
 use crate::fleet::ServerId;
 use crate::metrics::{Eviction, RunMetrics};
+use crate::state::Servers;
 use hearth_trace::{Priority, Resources, Step, Vm, VmId};
 
 /// Evicts spot VMs so that `vm` fits somewhere; returns that server, or
-/// `None` (nothing evicted) when no server can fit it even so.
-pub(crate) fn make_room(engine: &mut Engine, vm: &Vm, metrics: &mut RunMetrics) -> Option<ServerId> {
+/// `None` (nothing evicted) when no server can fit it even so. `vms` holds
+/// every VM by id, `host` where each runs (the engine's and the live fleet's).
+pub(crate) fn make_room(
+    servers: &mut Servers,
+    vms: &[Vm],
+    host: &mut [Option<ServerId>],
+    vm: &Vm,
+    metrics: &mut RunMetrics,
+) -> Option<ServerId> {
     let now = vm.arrival;
     let mut best: Option<(usize, Vec<VmId>)> = None;
-    for s in 0..engine.servers.len() {
-        if engine.servers.spot_residents[s] == 0 && !engine.servers.admits(s, vm.request) {
+    for s in 0..servers.len() {
+        if servers.spot_residents[s] == 0 && !servers.admits(s, vm.request) {
             continue;
         }
-        if let Some(victims) = victims_on(engine, s, vm, now) {
+        if let Some(victims) = victims_on(servers, vms, s, vm, now) {
             if best.as_ref().is_none_or(|(_, b)| victims.len() < b.len()) {
                 best = Some((s, victims));
             }
@@ -24,9 +31,9 @@ pub(crate) fn make_room(engine: &mut Engine, vm: &Vm, metrics: &mut RunMetrics) 
     let (s, victims) = best?;
     let server = ServerId(s as u32);
     for id in victims {
-        let victim = &engine.workload.vms[id.0 as usize];
-        engine.servers.remove(server, victim, now);
-        engine.host[id.0 as usize] = None;
+        let victim = &vms[id.0 as usize];
+        servers.remove(server, victim, now);
+        host[id.0 as usize] = None;
         metrics.evictions += 1;
         metrics.eviction_log.push(Eviction {
             step: now,
@@ -41,14 +48,13 @@ pub(crate) fn make_room(engine: &mut Engine, vm: &Vm, metrics: &mut RunMetrics) 
 
 /// The fewest spot VMs on server `s` whose eviction lets `vm` be admitted,
 /// largest first; `None` if evicting every spot VM would not suffice.
-fn victims_on(engine: &Engine, s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>> {
-    let servers = &engine.servers;
+fn victims_on(servers: &Servers, vms: &[Vm], s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>> {
     let admission = servers.admission;
     let limit = admission.limit(servers.capacity[s]);
     let counted = |v: &Vm| admission.counted(servers.observed_contribution(v, now), v.request);
     let mut spots: Vec<(VmId, Resources)> = servers.residents[s]
         .iter()
-        .map(|&id| &engine.workload.vms[id.0 as usize])
+        .map(|&id| &vms[id.0 as usize])
         .filter(|v| v.priority == Priority::Spot)
         .map(|v| (v.id, counted(v)))
         .collect();

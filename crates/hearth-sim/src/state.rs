@@ -152,6 +152,42 @@ impl Servers {
         }
     }
 
+    /// Ends step `now` for server `s`: its load then becomes the last
+    /// measurement and the requests placed since stop counting. Returns the load.
+    pub fn measure(&mut self, s: usize, now: Step) -> Resources {
+        let load = self.load(s, now);
+        // Float residue of departed VMs can leave a hair below zero.
+        self.measured[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
+        self.unmeasured[s] = Resources::default();
+        load
+    }
+
+    /// Lengthens every timeline to `horizon` steps (zeros after the old
+    /// end), for a live fleet whose clock has no end known in advance.
+    pub fn grow_horizon(&mut self, horizon: usize) {
+        if horizon <= self.horizon {
+            return;
+        }
+        let (old, n) = (self.horizon, self.capacity.len());
+        let relayout = |timeline: &[f32]| {
+            let mut grown = vec![0.0; n * horizon];
+            for s in 0..n {
+                grown[s * horizon..s * horizon + old].copy_from_slice(&timeline[s * old..(s + 1) * old]);
+            }
+            grown
+        };
+        self.cpu = relayout(&self.cpu);
+        self.memory = relayout(&self.memory);
+        self.horizon = horizon;
+    }
+
+    /// Adds `amount` to server `s`'s load at step `t` (a usage report).
+    pub fn add_load(&mut self, s: usize, t: Step, amount: Resources) {
+        let k = s * self.horizon + t.index();
+        self.cpu[k] += amount.cpu.0;
+        self.memory[k] += amount.memory.0;
+    }
+
     #[inline]
     pub fn load(&self, s: usize, t: Step) -> Resources {
         let k = s * self.horizon + t.index();

@@ -1,0 +1,280 @@
+//! `hearth serve` as a process: crash recovery under `kill -9` and
+//! decisions equal to the simulator's through `hearth serve replay`.
+
+mod common;
+
+use common::{hearth, s, text, tmp};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// A config on `servers` servers of `cores` cores and 4 GiB per core with `policy`, journalled in `state`.
+fn config(name: &str, servers: usize, cores: u32, policy: &str, state: Option<&Path>) -> std::path::PathBuf {
+    let path = tmp(name);
+    let state = state.map_or(String::new(), |p| format!("state = {:?}\n", p.display().to_string()));
+    let text = format!(
+        "listen = \"127.0.0.1:0\"\n{state}\n[fleet]\nservers = {servers}\nserver_cores = {cores}\nserver_memory_gib = {}\n\n[policy]\nname = \"{policy}\"\nseed = 0\n",
+        cores * 4
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A running `hearth serve` and its address, read from its JSON log.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(config: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .args(["serve", "--config", s(config), "--log-format", "json"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("hearth serve starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let url = loop {
+            let line = lines.next().expect("hearth serve logs its address").unwrap();
+            let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if let Some(addr) = v["fields"]["listen"].as_str() {
+                break format!("http://{addr}");
+            }
+        };
+        // Keep draining its log so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn kill_9_under_load_loses_no_acknowledged_placement() {
+    let state = tmp("crash-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let cfg = config("crash.toml", 50, 24, "power-of-two", Some(&state));
+    let mut server = Server::start(&cfg);
+    let acked: Arc<Mutex<HashMap<String, u64>>> = Arc::default();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut tasks = Vec::new();
+        for task in 0..8 {
+            let (client, url, acked) = (client.clone(), server.url.clone(), acked.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0.. {
+                    let id = format!("vm-{task}-{i}");
+                    let body = format!(r#"{{"id":"{id}","cpu_cores":0.1,"memory_gib":0.5}}"#);
+                    let sent = client
+                        .post(format!("{url}/v1/vms"))
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await;
+                    let Ok(resp) = sent else { break };
+                    if resp.status().as_u16() != 201 {
+                        break;
+                    }
+                    let Ok(bytes) = resp.bytes().await else { break };
+                    let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
+                        break;
+                    };
+                    acked.lock().unwrap().insert(id, v["server"].as_u64().unwrap());
+                }
+            }));
+        }
+        // Kill once a few hundred placements are acknowledged, with requests in flight.
+        while acked.lock().unwrap().len() < 300 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        server.child.kill().unwrap(); // SIGKILL
+        server.child.wait().unwrap();
+        for t in tasks {
+            t.await.unwrap();
+        }
+    });
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 300);
+
+    let restarted = Server::start(&cfg);
+    let found: HashMap<String, u64> = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut found = HashMap::new();
+        for sid in 0..50u64 {
+            let resp = client
+                .get(format!("{}/v1/servers/{sid}", restarted.url))
+                .send()
+                .await
+                .unwrap();
+            let v: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+            for vm in v["vms"].as_array().unwrap() {
+                found.insert(vm.as_str().unwrap().to_string(), sid);
+            }
+        }
+        found
+    });
+    for (id, server) in &acked {
+        assert_eq!(
+            found.get(id),
+            Some(server),
+            "acknowledged {id} on server {server} is lost"
+        );
+    }
+    // Unacknowledged placements may have been committed too, never more than were sent.
+    assert!(found.len() >= acked.len());
+}
+
+#[test]
+fn replay_through_the_service_decides_as_the_simulator() {
+    let (imported, workload) = (tmp("pl.parquet"), tmp("pl-replay.parquet"));
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/planetlab/20110303");
+    common::ok(&["trace", "import", "planetlab", sample, "-o", s(&imported)]);
+    common::ok(&[
+        "trace",
+        "stagger",
+        s(&imported),
+        "--vms",
+        "400",
+        "--seed",
+        "5",
+        "-o",
+        s(&workload),
+    ]);
+    // Small servers (2 cores, 8 GiB): admission turns on measured usage, and some VMs are rejected.
+    for policy in ["power-of-two", "best-fit"] {
+        let servers = 4;
+        let simulated = tmp(&format!("sim-{policy}.csv"));
+        common::ok(&[
+            "simulate",
+            "--policy",
+            policy,
+            "--servers",
+            &servers.to_string(),
+            "--workload",
+            s(&workload),
+            "--server-cores",
+            "2",
+            "--server-memory-gib",
+            "8",
+            "--placements",
+            s(&simulated),
+        ]);
+        let server = Server::start(&config(&format!("replay-{policy}.toml"), servers, 2, policy, None));
+        let served = tmp(&format!("served-{policy}.csv"));
+        let out = hearth(&[
+            "serve",
+            "replay",
+            "--workload",
+            s(&workload),
+            "--url",
+            &server.url,
+            "--placements",
+            s(&served),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let (a, b) = (
+            std::fs::read_to_string(&simulated).unwrap(),
+            std::fs::read_to_string(&served).unwrap(),
+        );
+        assert_eq!(a.lines().count(), 401);
+        let used: std::collections::HashSet<&str> = a.lines().skip(1).filter_map(|l| l.split(',').nth(1)).collect();
+        assert!(used.len() > 2, "{policy}: every server used, and rejections: {used:?}");
+        assert!(
+            a.lines().any(|l| l.ends_with(',')),
+            "{policy}: expected some rejections on {servers} servers"
+        );
+        for (x, y) in a.lines().zip(b.lines()) {
+            assert_eq!(x, y, "{policy}: simulator and service differ");
+        }
+    }
+}
+
+#[test]
+fn forecasts_from_json_snapshot_rows_with_a_saved_model() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hearth-evict/tests/fixtures/handmade_snapshots.csv"
+    );
+    let model = tmp("evict-linear.json");
+    common::ok(&[
+        "evict",
+        "train",
+        "--snapshots",
+        fixture,
+        "--model",
+        "linear",
+        "--out",
+        s(&model),
+    ]);
+    let cfg = tmp("forecast.toml");
+    let text = format!(
+        "listen = \"127.0.0.1:0\"\n[fleet]\nservers = 2\n[policy]\nname = \"power-of-two\"\n[evict]\nmodel = {:?}\n",
+        model.display().to_string()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let server = Server::start(&cfg);
+    // The fixture's CSV rows as JSON objects (numbers where they parse).
+    let csv_text: String = std::fs::read_to_string(fixture)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<serde_json::Map<String, Value>> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (header.iter().zip(r.iter()))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| {
+                    let v = v.trim();
+                    let value = v
+                        .parse::<f64>()
+                        .map(|n| serde_json::json!(n))
+                        .unwrap_or_else(|_| Value::from(v));
+                    (k.to_string(), value)
+                })
+                .collect()
+        })
+        .collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (status, answer) = runtime.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/v1/evictions/forecast", server.url))
+            .header("content-type", "application/json")
+            .body(serde_json::to_string(&rows).unwrap())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (
+            status,
+            serde_json::from_slice::<Value>(&resp.bytes().await.unwrap()).unwrap(),
+        )
+    });
+    assert_eq!(status, 200, "{answer}");
+    let forecasts = answer["forecasts"].as_array().unwrap();
+    assert_eq!(forecasts.len(), 2 * 3, "two clusters, three horizons: {answer}");
+    for f in forecasts {
+        let (rate, lower, upper) = (
+            f["rate"].as_f64().unwrap(),
+            f["lower"].as_f64().unwrap(),
+            f["upper"].as_f64().unwrap(),
+        );
+        assert!((0.0..=1.0).contains(&rate) && lower <= rate && rate <= upper, "{f}");
+    }
+}
