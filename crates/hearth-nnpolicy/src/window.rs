@@ -59,21 +59,28 @@ impl Windows {
     }
 }
 
-/// Cut points of a VM: ages (measured steps) from 1 to `life - HORIZON`, every `stride`.
-fn cut_ages(vm: &Vm, stride: usize) -> impl Iterator<Item = usize> {
-    let life = vm.lifetime() as usize;
-    (1..=life.saturating_sub(HORIZON)).step_by(stride.max(1))
+/// Cut points of a VM: ages (measured steps) from 1 to `life - HORIZON`.
+fn cut_ages(vm: &Vm) -> std::ops::RangeInclusive<usize> {
+    1..=(vm.lifetime() as usize).saturating_sub(HORIZON)
 }
 
-/// Every `stride`-th window of every VM that lives more than `HORIZON` steps, sorted by the step
-/// the forecast starts at (so the last windows are the most recent: the validation tail). The
-/// stride is the smallest that keeps at most `max_windows` windows.
+/// Every `stride`-th of all (VM, age) cut points, counted across VMs, so VMs contribute in
+/// proportion to their lives (a per-VM stride would keep every VM's age-1 window and flood the
+/// set with one-step histories). Windows are sorted by the step the forecast starts at (the last
+/// are the most recent: the validation tail). The stride is the smallest that keeps at most
+/// `max_windows` windows.
 pub fn windows(w: &Workload, max_windows: usize) -> Windows {
-    let total: usize = w.vms.iter().map(|vm| cut_ages(vm, 1).count()).sum();
+    let total: usize = w.vms.iter().map(|vm| cut_ages(vm).count()).sum();
     let stride = total.div_ceil(max_windows.max(1)).max(1);
     let mut cuts: Vec<(Step, usize, usize)> = Vec::new();
+    let mut g = 0usize;
     for (i, vm) in w.vms.iter().enumerate() {
-        cuts.extend(cut_ages(vm, stride).map(|age| (Step(vm.arrival.0 + age as u32), i, age)));
+        for age in cut_ages(vm) {
+            if g % stride == 0 {
+                cuts.push((Step(vm.arrival.0 + age as u32), i, age));
+            }
+            g += 1;
+        }
     }
     cuts.sort_unstable();
     let mut out = Windows::default();
