@@ -110,7 +110,7 @@ fn forecast_placement_sees_only_the_past() {
     }
     .build(20);
     let config = SimConfig::default();
-    let mut place = |w| {
+    let place = |w| {
         let mut d = Decider::Online(Box::new(ForecastPlacement::new(2, model.clone(), 1)));
         run(w, &fleet, &config, &mut d).unwrap().assignment
     };
