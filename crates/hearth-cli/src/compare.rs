@@ -56,9 +56,11 @@ pub struct CompareArgs {
     /// Write results as CSV here.
     #[arg(long)]
     pub csv: Option<PathBuf>,
-    /// Model file for learned policies.
+    /// Model files for learned policies, one per policy (repeat the flag): a FirePlace model,
+    /// and with the `nn` feature usage forecasters (forecast-lstm, forecast-tcn) and a PPO policy
+    /// (rl); each file's kind is read from it.
     #[arg(long)]
-    pub model: Option<PathBuf>,
+    pub model: Vec<PathBuf>,
 }
 
 #[derive(Serialize, Clone)]
@@ -102,7 +104,8 @@ pub fn run(args: CompareArgs) -> Result<()> {
         .policies
         .clone()
         .unwrap_or_else(|| hearth_place::HEURISTICS.iter().map(|s| s.to_string()).collect());
-    let ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
+    let models: Vec<&std::path::Path> = args.model.iter().map(PathBuf::as_path).collect();
+    let ctx = PolicyContext::with_models(&models, args.fleet.overload_threshold)?;
     for p in &policies {
         decider(p, &ctx)?; // fail on a bad name or a missing model before any work
     }

@@ -58,7 +58,7 @@ pub struct SampleArgs {
 }
 
 impl SampleArgs {
-    fn workload(&self, seed: u64) -> DefaultWorkload {
+    pub(crate) fn workload(&self, seed: u64) -> DefaultWorkload {
         let mut d = DefaultWorkload::of(self.sample, self.sample_usage, seed);
         d.vms = self.vms;
         d.usage_by = self.usage_by.into();
@@ -99,8 +99,9 @@ pub struct TrainArgs {
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
-    #[arg(long)]
-    pub model: PathBuf,
+    /// The FirePlace model; repeat the flag to add the neural policies' models (`nn` feature).
+    #[arg(long, required = true)]
+    pub model: Vec<PathBuf>,
     /// Evaluate on the validation part of the samples instead of the test part: for choosing
     /// training settings without looking at the test data.
     #[arg(long)]
@@ -141,7 +142,7 @@ pub fn run(cmd: FirePlaceCmd) -> Result<()> {
     }
 }
 
-fn one_admission(fleet: &FleetArgs) -> Result<Admission> {
+pub(crate) fn one_admission(fleet: &FleetArgs) -> Result<Admission> {
     match fleet.admissions()?.as_slice() {
         [a] => Ok(*a),
         _ => bail!("pick one --admission for FirePlace (usage or requests)"),
@@ -170,7 +171,7 @@ fn train_workloads(a: &TrainArgs) -> Result<(Workload, Workload, String)> {
 }
 
 /// The fleet where the teacher just meets the limit: the regime to learn.
-fn teacher_fleet(w: &Workload, spec: &FleetSpec, config: &SimConfig, teacher: &Teacher) -> Result<usize> {
+pub(crate) fn teacher_fleet(w: &Workload, spec: &FleetSpec, config: &SimConfig, teacher: &Teacher) -> Result<usize> {
     let opts = SizingOptions::default();
     let mut make = || Decider::Hindsight(Box::new(teacher.clone()));
     let s = servers_needed(w, spec, config, &opts, &mut make)?;
@@ -277,7 +278,8 @@ fn eval_policies() -> Vec<String> {
 }
 
 fn eval_cmd(a: EvalArgs) -> Result<()> {
-    let ctx = PolicyContext::new(Some(&a.model), a.fleet.overload_threshold)?;
+    let models: Vec<&std::path::Path> = a.model.iter().map(PathBuf::as_path).collect();
+    let ctx = PolicyContext::with_models(&models, a.fleet.overload_threshold)?;
     let (w, source) = match &a.workload {
         Some(p) => (a.workload_file.read(p)?, p.display().to_string()),
         None => {
@@ -317,7 +319,7 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     }
     if let Some(path) = &a.json {
         let doc = json!({"workload": {"source": source, "vms": w.vms.len(), "provenance": w.provenance},
-            "model": a.model.display().to_string(), "seed": a.seed, "seeds": a.seeds, "tables": tables});
+            "model": a.model.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(), "seed": a.seed, "seeds": a.seeds, "tables": tables});
         write_json(path, &doc)?;
         eprintln!("wrote {}", path.display());
     }

@@ -11,8 +11,11 @@ mod evict_input;
 mod evict_predict;
 mod fireplace_cmd;
 mod fleet_args;
+mod forecast_cmd;
 mod output;
 mod policies;
+mod policies_nn;
+mod rl_cmd;
 mod samples;
 mod samples_azure;
 mod serve_cmd;
@@ -51,6 +54,12 @@ enum Command {
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+    /// Usage forecasters (LSTM, TCN) for forecast placement; needs the `nn` feature.
+    #[command(subcommand)]
+    Forecast(forecast_cmd::ForecastCmd),
+    /// Reinforcement-learning placement (PPO); needs the `nn` feature.
+    #[command(subcommand)]
+    Rl(rl_cmd::RlCmd),
     /// Spot eviction prediction: simulate, build datasets, train, evaluate, forecast (SkyPilot).
     #[command(subcommand)]
     Evict(evict_cmd::EvictCmd),
@@ -68,6 +77,8 @@ fn main() {
         Command::Bench(c) => bench::run(c),
         Command::Evict(c) => evict_cmd::run(c),
         Command::Serve(a) => serve_cmd::run(a),
+        Command::Forecast(c) => forecast_cmd::run(c),
+        Command::Rl(c) => rl_cmd::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -18,24 +18,43 @@ pub const OTHERS: [&str; 7] = [
     "forecast-learned",
 ];
 
+/// The learned policies on burn (`--features nn`).
+pub const NN_POLICIES: [&str; 3] = ["forecast-lstm", "forecast-tcn", "rl"];
+
 /// What policies need besides their name.
 #[derive(Clone, Default)]
 pub struct PolicyContext {
     pub model: Option<Arc<FirePlaceModel>>,
+    /// Neural models (usage forecasters, PPO), by the policy that uses them.
+    pub nn: crate::policies_nn::NnModels,
     pub overload_threshold: f32,
 }
 
 impl PolicyContext {
     /// Loads the model file when one is given.
     pub fn new(model: Option<&Path>, overload_threshold: f32) -> Result<PolicyContext> {
-        let model = match model {
-            Some(p) => Some(Arc::new(FirePlaceModel::load(p)?)),
-            None => None,
-        };
-        Ok(PolicyContext {
-            model,
+        let models: Vec<&Path> = model.into_iter().collect();
+        PolicyContext::with_models(&models, overload_threshold)
+    }
+
+    /// Loads model files of any kind: FirePlace models, and with the `nn` feature usage
+    /// forecasters and PPO policies (told apart by their contents). Two files for one policy are
+    /// an error.
+    pub fn with_models(models: &[&Path], overload_threshold: f32) -> Result<PolicyContext> {
+        let mut ctx = PolicyContext {
             overload_threshold,
-        })
+            ..PolicyContext::default()
+        };
+        for &p in models {
+            if crate::policies_nn::is_nn_file(p)? {
+                ctx.nn.add(p)?;
+            } else if ctx.model.is_some() {
+                bail!("{}: a second FirePlace model; give one per policy", p.display());
+            } else {
+                ctx.model = Some(Arc::new(FirePlaceModel::load(p)?));
+            }
+        }
+        Ok(ctx)
     }
 
     fn model(&self, name: &str) -> Result<Arc<FirePlaceModel>> {
@@ -66,10 +85,12 @@ pub fn decider(name: &str, ctx: &PolicyContext) -> Result<Decider> {
             }
             Decider::Online(Box::new(ForecastPolicy::new(model.k, Forecaster::Learned(model))))
         }
+        _ if NN_POLICIES.contains(&name) => ctx.nn.decider(name)?,
         _ => bail!(
-            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), best-fit-threshold-X (0 < X ≤ 2), {}",
+            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), best-fit-threshold-X (0 < X ≤ 2), {}, {}",
             hearth_place::HEURISTICS.join(", "),
-            OTHERS.join(", ")
+            OTHERS.join(", "),
+            NN_POLICIES.join(", ")
         ),
     })
 }

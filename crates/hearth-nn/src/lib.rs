@@ -6,6 +6,7 @@
 //! `fit(&data, seed) -> Result<Fitted, NnError>` → `fitted.predict…(&x)`.
 //!
 //! - [`LstmRegressor`]: `[samples, steps, features]` → `[samples, horizons]`.
+//! - [`TcnRegressor`]: the same shapes with dilated causal convolutions instead of recurrence.
 //! - [`StTransformer`]: a cluster's `[nodes, steps, features]` window → per-node
 //!   `[nodes, horizons]`, aggregated to the cluster with the caller's weights ([`aggregate`]).
 //!
@@ -25,7 +26,9 @@ mod error;
 mod lstm;
 mod persist;
 mod scaler;
+mod seq;
 mod st;
+mod tcn;
 mod train;
 
 pub use data::{aggregate, ClusterData, ClusterSample, ClusterSeries, Seq3, SeqData};
@@ -34,4 +37,5 @@ pub use lstm::{FittedLstm, LstmRegressor};
 pub use persist::{Saved, NN_FILE};
 pub use scaler::Standardizer;
 pub use st::{FittedSt, StTransformer};
+pub use tcn::{FittedTcn, TcnRegressor};
 pub use train::{TrainConfig, TrainReport};

@@ -60,6 +60,28 @@ impl Saved {
         })
     }
 
+    /// Which kind of model the file holds (`lstm`, `tcn`, `st`, or a caller's own kind).
+    pub fn kind(&self) -> Result<String, NnError> {
+        let env: Envelope<serde::de::IgnoredAny> =
+            serde_json::from_str(&self.meta_json).map_err(|e| NnError::Persist(e.to_string()))?;
+        Ok(env.kind)
+    }
+
+    /// Wraps a caller's own network (any burn module) and metadata, as the models here are saved.
+    pub fn of_module<T: Serialize, M: Module>(kind: &str, meta: &T, net: M) -> Result<Self, NnError> {
+        Self::new(kind, meta, net)
+    }
+
+    /// The metadata of a file written by [`Saved::of_module`] with this `kind`.
+    pub fn module_meta<T: DeserializeOwned>(&self, kind: &str) -> Result<T, NnError> {
+        self.meta(kind)
+    }
+
+    /// Loads the weights into a freshly built network of the same shape.
+    pub fn module_weights<M: Module>(&self, net: M) -> Result<M, NnError> {
+        self.load_weights(net)
+    }
+
     /// Parses the metadata, refusing another kind of model.
     pub(crate) fn meta<T: DeserializeOwned>(&self, kind: &str) -> Result<T, NnError> {
         let env: Envelope<T> = serde_json::from_str(&self.meta_json).map_err(|e| NnError::Persist(e.to_string()))?;

@@ -206,6 +206,18 @@ impl<'a> FleetView<'a> {
         self.timeline_window(&self.servers.memory, s, steps)
     }
 
+    /// A VM's measured usage over the last `steps` steps before now, oldest
+    /// first, as (CPU cores, memory GiB): only steps in `arrival..now` (at
+    /// most `steps` of them), so a VM that arrived this step has none, and
+    /// none is answered for a VM that has not arrived. Per-VM usage is what
+    /// a fleet's monitoring records; usage forecasters read it.
+    pub fn vm_usage_history(&self, id: VmId, steps: u32) -> Option<(&'a [f32], &'a [f32])> {
+        let vm = self.vms.get(id.0 as usize).filter(|vm| vm.arrival <= self.now)?;
+        let end = self.now.0.min(vm.departure.0).saturating_sub(vm.arrival.0) as usize;
+        let start = end.saturating_sub(steps as usize);
+        Some((&vm.usage.cpu[start..end], &vm.usage.memory[start..end]))
+    }
+
     fn timeline_window(&self, timeline: &'a [f32], s: ServerId, steps: u32) -> &'a [f32] {
         let end = self.now.index().min(self.servers.horizon);
         let start = end.saturating_sub(steps as usize);
