@@ -4,8 +4,11 @@ import os
 
 import pytest
 
+import importlib
+
 import hearth
-from hearth import sweep as sw
+
+sw = importlib.import_module("hearth.sweep")  # the module; `hearth.sweep` is its function
 
 GRID = {
     # openb arrivals time-scaled into a day on 16-core servers: hearth's first default
