@@ -119,7 +119,7 @@ fn report_refuses_what_it_cannot_read() {
     let out = hearth(&["report", s(&broken), "-o", s(&tmp("y.html"))]);
     let err = text(&out.stderr);
     assert!(
-        !out.status.success() && err.contains("broken.json") && err.contains("policy"),
+        !out.status.success() && err.contains("broken.json") && err.contains("expected a string"),
         "{err}"
     );
     let out = hearth(&["report", s(&odd), "-o", s(&tmp("z.svg"))]);
