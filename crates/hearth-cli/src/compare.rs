@@ -1,13 +1,14 @@
 //! `hearth compare`: servers needed by each policy on one workload.
 
 use crate::fleet_args::FleetArgs;
-use crate::output::{progress, write_csv, write_json};
+use crate::output::{csv_text, progress, write_atomic, write_json};
 use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use crate::step_load::{step_load, Run, StepLoad};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Sizing, SizingOptions};
+use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Probe, Sizing, SizingOptions};
 use hearth_trace::{summarize, Workload};
 use serde::Serialize;
 use serde_json::json;
@@ -80,6 +81,8 @@ pub struct PolicyResult {
     pub seeds: Vec<u64>,
     pub servers_needed_by_seed: Vec<Option<usize>>,
     pub search_runs: usize,
+    /// The fleet sizes the search ran for the median seed, smallest first.
+    pub search: Vec<Probe>,
 }
 
 pub struct Job {
@@ -88,7 +91,24 @@ pub struct Job {
     pub seed: u64,
 }
 
+/// What `compare` computed: the results and what they were computed on.
+pub struct Compared {
+    pub workload: Workload,
+    pub source: String,
+    pub spec: FleetSpec,
+    pub results: Vec<PolicyResult>,
+    pub bound: LowerBound,
+    pub ctx: PolicyContext,
+}
+
 pub fn run(args: CompareArgs) -> Result<()> {
+    let c = compute(&args)?;
+    print_table(&c.results, Some(&c.bound), args.overload_limit);
+    write_outputs(&args, &c)
+}
+
+/// Sizes every policy on the workload (no printing but progress on stderr).
+pub fn compute(args: &CompareArgs) -> Result<Compared> {
     if !(0.0..1.0).contains(&args.overload_limit) {
         bail!("--overload-limit must be within [0, 1), e.g. 0.01 for 1%");
     }
@@ -98,7 +118,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if args.max_servers == Some(0) {
         bail!("--max-servers must be at least 1");
     }
-    let (workload, source) = load_workload(&args)?;
+    let (workload, source) = load_workload(args)?;
     let spec = args.fleet.spec()?;
     let policies = args
         .policies
@@ -124,8 +144,14 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let sizings = size_all(&args.fleet, &workload, &spec, &jobs, &opts, &ctx)?;
     let results = collect(&jobs, sizings, args.seeds as usize);
     let bound = fluid_lower_bound(&workload, &spec, args.fleet.overload_threshold);
-    print_table(&results, Some(&bound), args.overload_limit);
-    write_outputs(&args, &workload, &source, &spec, &results, &bound)
+    Ok(Compared {
+        workload,
+        source,
+        spec,
+        results,
+        bound,
+        ctx,
+    })
 }
 
 fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
@@ -232,6 +258,7 @@ pub fn collect(jobs: &[Job], sizings: Vec<Sizing>, seeds: usize) -> Vec<PolicyRe
                 seeds: js.iter().map(|j| j.seed).collect(),
                 servers_needed_by_seed: by_seed,
                 search_runs: ss.iter().map(|s| s.runs).sum(),
+                search: s.probes.clone(),
             }
         })
         .collect()
@@ -316,15 +343,39 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
     }
 }
 
-fn write_outputs(
-    args: &CompareArgs,
-    w: &Workload,
-    source: &str,
-    spec: &FleetSpec,
-    results: &[PolicyResult],
-    bound: &LowerBound,
-) -> Result<()> {
+/// The load per step of the chosen fleet: for each admission mode, the
+/// policy needing the fewest servers, on that many servers, at its median seed.
+fn chosen_fleet_loads(args: &CompareArgs, out: &Compared) -> Result<Vec<StepLoad>> {
+    let mut loads = Vec::new();
+    for admission in args.fleet.admissions()? {
+        let best = (out.results.iter())
+            .filter(|r| r.admission == admission.name())
+            .filter_map(|r| Some((r.servers_needed?, r)))
+            .min_by_key(|(n, _)| *n);
+        let Some((servers, r)) = best else { continue };
+        let seed = r.seeds[median_index(&r.servers_needed_by_seed)];
+        let run = Run {
+            policy: &r.policy,
+            admission,
+            servers,
+            seed,
+        };
+        loads.push(step_load(&args.fleet, &out.workload, &out.spec, &run, &out.ctx)?.1);
+    }
+    Ok(loads)
+}
+
+pub fn write_outputs(args: &CompareArgs, out: &Compared) -> Result<()> {
+    let Compared {
+        workload: w,
+        source,
+        spec,
+        results,
+        bound,
+        ..
+    } = out;
     if let Some(path) = &args.json {
+        let loads = chosen_fleet_loads(args, out)?;
         let s = summarize(w);
         let doc = json!({
             "workload": {
@@ -343,12 +394,13 @@ fn write_outputs(
             "seeds": args.seeds,
             "results": results,
             "lower_bound": bound,
+            "chosen_fleet_load": loads,
         });
         write_json(path, &doc)?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.csv {
-        write_csv(path, &CSV_HEADER, &results.iter().map(csv_row).collect::<Vec<_>>())?;
+        write_atomic(path, csv(results).as_bytes())?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -361,6 +413,11 @@ fn spec_json(spec: &FleetSpec) -> serde_json::Value {
         }
         FleetSpec::Nodes { nodes } => json!({"kind": "node-list", "nodes": nodes.len()}),
     }
+}
+
+/// The results as `--csv` writes them (header row first).
+pub fn csv(results: &[PolicyResult]) -> String {
+    csv_text(&CSV_HEADER, &results.iter().map(csv_row).collect::<Vec<_>>())
 }
 
 const CSV_HEADER: [&str; 12] = [

@@ -5,6 +5,7 @@
 //! simulated and real snapshots are interchangeable.
 
 use crate::evict_input::{self, InputArgs, Loaded};
+use crate::evict_series::forecast_series;
 use crate::output::{progress, write_csv, write_json};
 use crate::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
@@ -367,11 +368,15 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     let opts = args.options();
     let bar = progress(wanted.len() as u64, "training and scoring");
     let mut evals = Vec::new();
+    let mut series = Vec::new();
     for (name, level) in &wanted {
         bar.set_message(format!("{name} ({})", level.name()));
         let mut model = models::build(name, *level, &opts)?;
         let e = fit_and_score(model.as_mut(), &data, split, args.input.scenario.seed)
             .with_context(|| format!("model {name} at {} level", level.name()))?;
+        if args.json.is_some() {
+            series.extend(forecast_series(model.as_ref(), &data, split, &e)?);
+        }
         evals.push(e);
         bar.inc(1);
     }
@@ -400,6 +405,7 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
             "hour_cuts": data.cuts,
             "scenario": summary,
             "model_timings": timings,
+            "forecast_series": series,
             "total_seconds": started.elapsed().as_secs_f64(),
         });
         write_json(path, &doc)?;

@@ -15,8 +15,13 @@ pub fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     write_atomic(path, &bytes)
 }
 
-/// Writes rows as CSV; fields holding commas or quotes are quoted.
+/// Writes rows as CSV (see [`csv_text`]).
 pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    write_atomic(path, csv_text(header, rows).as_bytes())
+}
+
+/// Rows as CSV text, header first; fields holding commas, quotes or newlines are quoted.
+pub fn csv_text(header: &[&str], rows: &[Vec<String>]) -> String {
     let quote = |f: &str| {
         if f.contains([',', '"', '\n']) {
             format!("\"{}\"", f.replace('"', "\"\""))
@@ -30,7 +35,7 @@ pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(
         text.push_str(&row.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
         text.push('\n');
     }
-    write_atomic(path, text.as_bytes())
+    text
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal).

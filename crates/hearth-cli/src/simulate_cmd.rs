@@ -5,8 +5,9 @@ use crate::fleet_args::FleetArgs;
 use crate::output::{write_csv, write_json};
 use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use crate::step_load::{step_load, Run, StepLoad};
 use crate::workload_file::WorkloadFileArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use hearth_sim::RunMetrics;
 use hearth_trace::Workload;
@@ -55,22 +56,20 @@ pub struct SimulateArgs {
     pub evictions: Option<PathBuf>,
 }
 
+/// One run: its metrics (with the summed load per step) and each step's
+/// peak and mean server utilisation.
+pub struct Simulated {
+    pub metrics: RunMetrics,
+    pub load: StepLoad,
+    pub source: String,
+}
+
 pub fn run(args: SimulateArgs) -> Result<()> {
-    if args.servers == 0 {
-        bail!("--servers must be at least 1");
-    }
-    let admissions = args.fleet.admissions()?;
-    let [admission] = admissions[..] else {
-        bail!("--admission both: simulate runs one admission mode; choose usage, usage-lagged or requests");
-    };
-    let ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
-    let mut decider = decider(&args.policy, &ctx)?;
-    let (workload, source) = load_workload(&args)?;
-    let fleet = args.fleet.spec()?.build(args.servers);
-    let config = args.fleet.config(admission, args.seed)?;
-    eprintln!("workload: {source}");
-    let m = hearth_sim::run(&workload, &fleet, &config, &mut decider)
-        .with_context(|| format!("simulating {} on {} servers", args.policy, args.servers))?;
+    let Simulated {
+        metrics: m,
+        load,
+        source,
+    } = compute(&args)?;
     println!(
         "{}: {} servers ({} used), overload rate {:.3}%, VM overload rate {:.3}%, {} rejections, {} evictions",
         m.policy,
@@ -81,7 +80,30 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         m.rejections,
         m.evictions
     );
-    write_outputs(&args, &source, admission.name(), &m)
+    write_outputs(&args, &source, &load.admission, &m)
+}
+
+/// Runs the policy on the fleet (no printing but the workload on stderr).
+pub fn compute(args: &SimulateArgs) -> Result<Simulated> {
+    if args.servers == 0 {
+        bail!("--servers must be at least 1");
+    }
+    let admissions = args.fleet.admissions()?;
+    let [admission] = admissions[..] else {
+        bail!("--admission both: simulate runs one admission mode; choose usage, usage-lagged or requests");
+    };
+    let ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
+    decider(&args.policy, &ctx)?; // a bad name fails before the workload is built
+    let (workload, source) = load_workload(args)?;
+    eprintln!("workload: {source}");
+    let run = Run {
+        policy: &args.policy,
+        admission,
+        servers: args.servers,
+        seed: args.seed,
+    };
+    let (metrics, load) = step_load(&args.fleet, &workload, &args.fleet.spec()?, &run, &ctx)?;
+    Ok(Simulated { metrics, load, source })
 }
 
 fn load_workload(args: &SimulateArgs) -> Result<(Workload, String)> {

@@ -30,7 +30,7 @@ pub use live::{Arrival, LiveError, LiveFleet, Placement, Reporter};
 pub use lower_bound::{fluid_lower_bound, LowerBound};
 pub use metrics::{Eviction, RunMetrics};
 pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
-pub use sizing::{servers_needed, Sizing, SizingOptions};
+pub use sizing::{servers_needed, Probe, Sizing, SizingOptions};
 pub use view::{with_full_scans, FleetView, VmView};
 
 #[derive(Debug, thiserror::Error)]

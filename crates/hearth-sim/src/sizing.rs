@@ -83,6 +83,22 @@ pub struct Sizing {
     pub stopped_early: usize,
     /// Wall time of the search.
     pub seconds: f64,
+    /// Every fleet size the search ran, smallest first: the overload rate
+    /// against fleet size (for plots and checks of monotonicity).
+    pub probes: Vec<Probe>,
+}
+
+/// One fleet size the search ran.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Probe {
+    pub servers: usize,
+    /// Overloaded over active server-steps; when `stopped_early`, only of
+    /// the steps run (the run was certain to fail, no measured rate).
+    pub overload_rate: f64,
+    pub rejections: u64,
+    pub stopped_early: bool,
+    /// Whether the run met the limit with no rejection.
+    pub meets_limit: bool,
 }
 
 /// Searches for the servers a policy needs. `decider` gives the policy for
@@ -232,7 +248,21 @@ impl<'a> Search<'a> {
             runs: self.runs.len(),
             stopped_early: self.stopped_early(),
             seconds: 0.0,
+            probes: self.probes(),
         }
+    }
+
+    fn probes(&self) -> Vec<Probe> {
+        let limit = self.opts.overload_limit;
+        (self.runs.iter())
+            .map(|(&servers, m)| Probe {
+                servers,
+                overload_rate: m.overload_rate,
+                rejections: m.rejections,
+                stopped_early: m.stopped_early_at.is_some(),
+                meets_limit: m.rejections == 0 && m.overload_rate <= limit,
+            })
+            .collect()
     }
 
     fn stopped_early(&self) -> usize {
@@ -276,6 +306,7 @@ impl<'a> Search<'a> {
             runs: self.runs.len(),
             stopped_early: self.stopped_early(),
             seconds: 0.0,
+            probes: self.probes(),
         }
     }
 }

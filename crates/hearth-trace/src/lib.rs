@@ -19,6 +19,6 @@ pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use info::{summarize, Summary};
 pub use source::{Dropped, OnBadRow, ReadReport, Source};
 pub use split::{split_by_time, split_by_vm};
-pub use store::{read_workload, read_workload_with, write_workload, ReadOptions};
+pub use store::{read_workload, read_workload_with, record_batches, write_workload, ReadOptions};
 pub use units::{Cores, Gib, Resources, Step, TenantId, VmId, VmTypeId};
 pub use workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};

@@ -209,14 +209,9 @@ fn write_to_temp(tmp: &Path, w: &Workload, name: &str) -> Result<()> {
         .map_err(|e| TraceError::file(name, format!("cannot create temporary file {}: {e}", tmp.display())))?;
     let pq = |e: parquet::errors::ParquetError| TraceError::file(name, format!("writing Parquet: {e}"));
 
-    let provenance = serde_json::to_string(&w.provenance)
-        .map_err(|e| TraceError::file(name, format!("cannot encode the provenance as JSON: {e}")))?;
-    let kv = vec![
-        KeyValue::new(KEY_SCHEMA_VERSION.to_string(), SCHEMA_VERSION.to_string()),
-        KeyValue::new(KEY_STEP_SECONDS.to_string(), w.step_seconds.to_string()),
-        KeyValue::new(KEY_OBSERVED_FROM.to_string(), w.observed_from.0.to_string()),
-        KeyValue::new(KEY_PROVENANCE.to_string(), provenance),
-    ];
+    let kv = (metadata(w, name)?.into_iter())
+        .map(|(k, v)| KeyValue::new(k, v))
+        .collect();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(pq)?))
         .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
@@ -232,6 +227,31 @@ fn write_to_temp(tmp: &Path, w: &Workload, name: &str) -> Result<()> {
     file.sync_all()
         .map_err(|e| TraceError::file(name, format!("cannot sync temporary file {}: {e}", tmp.display())))?;
     Ok(())
+}
+
+/// The file's key-value metadata (see the module docs).
+fn metadata(w: &Workload, name: &str) -> Result<Vec<(String, String)>> {
+    let provenance = serde_json::to_string(&w.provenance)
+        .map_err(|e| TraceError::file(name, format!("cannot encode the provenance as JSON: {e}")))?;
+    Ok(vec![
+        (KEY_SCHEMA_VERSION.to_string(), SCHEMA_VERSION.to_string()),
+        (KEY_STEP_SECONDS.to_string(), w.step_seconds.to_string()),
+        (KEY_OBSERVED_FROM.to_string(), w.observed_from.0.to_string()),
+        (KEY_PROVENANCE.to_string(), provenance),
+    ])
+}
+
+/// The workload as Arrow record batches of at most [`ROWS_PER_GROUP`] VMs,
+/// in the file's columns, with the file's key-value metadata on the schema:
+/// what a file written by [`write_workload`] reads back as (for Python and
+/// other in-memory consumers). `name` labels errors.
+pub fn record_batches(w: &Workload, name: &str) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    let meta: HashMap<String, String> = metadata(w, name)?.into_iter().collect();
+    let schema = Arc::new(schema().as_ref().clone().with_metadata(meta));
+    let batches = (w.vms.chunks(ROWS_PER_GROUP))
+        .map(|chunk| to_batch(&schema, chunk).map_err(|e| TraceError::file(name, format!("building a batch: {e}"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((schema, batches))
 }
 
 fn to_batch(schema: &SchemaRef, vms: &[Vm]) -> std::result::Result<RecordBatch, arrow_schema::ArrowError> {
