@@ -162,6 +162,7 @@ pub fn load_policy(p: &PolicyConfig) -> Result<LoadedPolicy> {
     let ctx = PolicyContext {
         model,
         overload_threshold: 1.0,
+        ..PolicyContext::default()
     };
     let decider = decider(&p.name, &ctx)?;
     if let Decider::Hindsight(_) = decider {

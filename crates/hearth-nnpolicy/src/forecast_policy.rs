@@ -105,10 +105,12 @@ impl ForecastPlacement {
             match self.cache.get(&id) {
                 Some((made, f)) => {
                     let age = fleet.now().0.saturating_sub(made.0) as usize;
-                    for h in 0..HORIZON {
+                    let [cpu, memory] = &mut load;
+                    for (h, (c, m)) in cpu.iter_mut().zip(memory.iter_mut()).enumerate() {
+                        // A forecast made `age` steps ago: its step h+age is now's step h.
                         let j = (h + age).min(HORIZON - 1);
-                        load[0][h] += f[j] * rc;
-                        load[1][h] += f[HORIZON + j] * rm;
+                        *c += f[j] * rc;
+                        *m += f[HORIZON + j] * rm;
                     }
                 }
                 None => {

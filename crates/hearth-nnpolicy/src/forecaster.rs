@@ -45,6 +45,7 @@ pub struct ForecastConfig {
 
 /// A fitted forecaster.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per policy, never in a collection
 pub enum UsageForecaster {
     /// An LSTM.
     Lstm(FittedLstm),

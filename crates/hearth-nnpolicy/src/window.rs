@@ -76,7 +76,7 @@ pub fn windows(w: &Workload, max_windows: usize) -> Windows {
     let mut g = 0usize;
     for (i, vm) in w.vms.iter().enumerate() {
         for age in cut_ages(vm) {
-            if g % stride == 0 {
+            if g.is_multiple_of(stride) {
                 cuts.push((Step(vm.arrival.0 + age as u32), i, age));
             }
             g += 1;

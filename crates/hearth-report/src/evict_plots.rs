@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use std::collections::BTreeMap;
 
 /// Each model's scores, keyed `model (level)`, in the order first seen.
-fn by_model<'a>(scores: &'a [Score]) -> Vec<(String, Vec<&'a Score>)> {
+fn by_model(scores: &[Score]) -> Vec<(String, Vec<&Score>)> {
     let mut order: Vec<(String, Vec<&Score>)> = Vec::new();
     for s in scores {
         let key = format!("{} ({})", s.model, s.level);
