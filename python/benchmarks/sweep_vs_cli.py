@@ -19,7 +19,10 @@ import tempfile
 import time
 
 import hearth
-from hearth import sweep as sw
+import importlib
+
+# The module: `hearth.sweep`, the package attribute, is its function.
+sw = importlib.import_module("hearth.sweep")
 
 GRID = {
     "policies": ["power-of-two", "best-fit", "worst-fit", "first-fit", "random"],
