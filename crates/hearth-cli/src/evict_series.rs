@@ -6,24 +6,7 @@ use anyhow::Result;
 use hearth_evict::eval::Evaluation;
 use hearth_evict::predictor::Predictor;
 use hearth_evict::{Dataset, Split};
-use serde::Serialize;
-
-/// One model's +1 h forecasts for one cluster, hour by hour.
-#[derive(Serialize)]
-pub struct ForecastSeries {
-    pub model: String,
-    pub level: String,
-    pub cluster: usize,
-    pub horizon_h: usize,
-    /// Hour index (from the first snapshot hour) each forecast was made at.
-    pub as_of_hour: Vec<usize>,
-    /// Evicted / spot VMs that ran, in the hour forecast.
-    pub actual: Vec<f32>,
-    pub forecast: Vec<f32>,
-    /// Bounds of the 80% interval (empty when the model has none).
-    pub lower: Vec<f32>,
-    pub upper: Vec<f32>,
-}
+pub use hearth_report::inputs::ForecastSeries;
 
 /// The first cluster's test-hour series at +1 h, from the fitted model.
 pub fn forecast_series(

@@ -125,8 +125,8 @@ pub fn rmse_by_bucket(title: &str, scores: &[Score]) -> crate::Result<String> {
 /// The actual rate per hour against one model's forecast and its 80% interval (a band).
 pub fn forecast_vs_actual(title: &str, s: &ForecastSeries) -> crate::Result<String> {
     let hours: Vec<f64> = s.as_of_hour.iter().map(|&h| (h + s.horizon_h) as f64).collect();
-    let at = |v: &[f64]| -> Vec<(f64, f64)> { hours.iter().copied().zip(v.iter().copied()).collect() };
-    let all = s.actual.iter().chain(&s.forecast).chain(&s.upper).copied();
+    let at = |v: &[f32]| -> Vec<(f64, f64)> { hours.iter().copied().zip(v.iter().map(|&y| y as f64)).collect() };
+    let all = s.actual.iter().chain(&s.forecast).chain(&s.upper).map(|&y| y as f64);
     let y_hi = all.filter(|v| v.is_finite()).fold(0.0f64, f64::max).max(1e-3);
     let (x_lo, x_hi) = (
         hours.first().copied().unwrap_or(0.0),

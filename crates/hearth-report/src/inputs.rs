@@ -77,18 +77,22 @@ pub struct Score {
     pub rmse: Option<f64>,
 }
 
-/// +1 h forecasts against the actual rate of one cluster's test hours.
-#[derive(Debug, Deserialize)]
+/// One model's forecasts against the actual rate of one cluster's test
+/// hours: written by `hearth evict run|eval --json`, read by the report.
+#[derive(Debug, serde::Serialize, Deserialize)]
 pub struct ForecastSeries {
     pub model: String,
     pub level: String,
     pub cluster: usize,
     pub horizon_h: usize,
+    /// Hour index (from the first snapshot hour) each forecast was made at.
     pub as_of_hour: Vec<usize>,
-    pub actual: Vec<f64>,
-    pub forecast: Vec<f64>,
-    pub lower: Vec<f64>,
-    pub upper: Vec<f64>,
+    /// Evicted / spot VMs that ran, in the hour forecast.
+    pub actual: Vec<f32>,
+    pub forecast: Vec<f32>,
+    /// Bounds of the 80% interval (empty when the model has none).
+    pub lower: Vec<f32>,
+    pub upper: Vec<f32>,
 }
 
 #[derive(Debug, Deserialize)]
