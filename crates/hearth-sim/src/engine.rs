@@ -224,11 +224,12 @@ impl<'w> Engine<'w> {
     }
 
     /// Adds every running VM's usage at `now` (measured at the step's end)
-    /// to the history store, when one is kept.
+    /// to the history store, when one is kept. Only servers that ever held a
+    /// VM can have residents; the walk is in id order, as before.
     fn measure_history(&mut self, now: Step) {
         let Some(h) = &mut self.history else { return };
-        for residents in &self.servers.residents {
-            for id in residents {
+        for &s in &self.servers.used {
+            for id in &self.servers.residents[s as usize] {
                 let vm = &self.workload.vms[id.0 as usize];
                 h.measured(keys(vm), vm.usage_at(now));
             }
