@@ -67,9 +67,10 @@ impl ForecastPlacement {
     fn fill_cache(&mut self, candidates: &[ServerId], fleet: &FleetView) {
         let now = fleet.now();
         let (mut ids, mut x) = (Vec::new(), Vec::new());
+        // Candidates are distinct servers, so no resident is met twice.
         for &s in candidates {
             for &id in fleet.residents(s) {
-                if self.current(id, now) || ids.contains(&id) {
+                if self.current(id, now) {
                     continue;
                 }
                 let (Some((cpu, mem)), Some(vm)) = (fleet.vm_usage_history(id, HISTORY as u32), fleet.vm(id)) else {
