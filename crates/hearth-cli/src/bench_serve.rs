@@ -267,7 +267,7 @@ async fn drive(w: &Workload, load: Arc<Load>, args: &BenchServeArgs) -> Result<V
             run_all(&load, jobs, args.concurrency).await;
             let mut jobs = Vec::new();
             for &v in &arrivals {
-                let req = crate::serve_replay::vm_request(&w.vms[v as usize], format!("p{pass}-{v}"));
+                let req = crate::serve_replay::vm_request(&w.vms[v as usize], format!("p{pass}-{v}"), w.observed_from);
                 jobs.push((
                     0,
                     reqwest::Method::POST,

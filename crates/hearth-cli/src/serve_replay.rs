@@ -7,7 +7,7 @@ use crate::output::write_csv;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use hearth_serve::api::{Placed, UsageRow, VmRequest};
+use hearth_serve::api::{Placed, Usage, UsageRow, VmRequest};
 use hearth_trace::{Step, Workload};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -110,7 +110,16 @@ pub fn read_token(path: Option<&std::path::Path>) -> Result<Option<String>> {
 }
 
 /// A workload VM as the service's placement request, under the name `id`.
-pub fn vm_request(vm: &hearth_trace::Vm, id: String) -> VmRequest {
+/// A VM arriving before the workload's `observed_from` was running before
+/// observation began: it carries its usage, as the simulator counts it.
+pub fn vm_request(vm: &hearth_trace::Vm, id: String, observed_from: Step) -> VmRequest {
+    let usage = (vm.arrival < observed_from).then(|| {
+        let u = vm.usage_at(vm.arrival);
+        Usage {
+            cpu_cores: u.cpu.0 as f64,
+            memory_gib: u.memory.0 as f64,
+        }
+    });
     VmRequest {
         id,
         cpu_cores: vm.request.cpu.0 as f64,
@@ -118,6 +127,7 @@ pub fn vm_request(vm: &hearth_trace::Vm, id: String) -> VmRequest {
         priority: vm.priority,
         tenant: vm.tenant.map(|x| x.0.to_string()),
         vm_type: vm.vm_type.map(|x| x.0.to_string()),
+        usage,
     }
 }
 
@@ -164,7 +174,7 @@ async fn replay(w: &Workload, mut c: Client, batch: usize) -> Result<(Vec<Option
             running.remove(&v);
         }
         for vm in &w.vms[next..next + arrivals] {
-            let req = vm_request(vm, name(vm.id.0));
+            let req = vm_request(vm, name(vm.id.0), w.observed_from);
             let (status, body) = c
                 .send(reqwest::Method::POST, "/v1/vms", Some(serde_json::to_string(&req)?))
                 .await?;

@@ -136,6 +136,75 @@ fn kill_9_under_load_loses_no_acknowledged_placement() {
     assert!(found.len() >= acked.len());
 }
 
+/// Runs `policy` on `servers` servers of `cores` cores and `memory_gib`
+/// GiB through `hearth simulate` and through a service driven by `hearth
+/// serve replay`; returns both placement CSVs (`vm,server`, empty: rejected).
+fn simulated_and_served(
+    workload: &Path,
+    policy: &str,
+    servers: usize,
+    cores: u32,
+    memory_gib: u32,
+) -> (String, String) {
+    let tag = format!("{}-{policy}-{servers}", workload.file_stem().unwrap().to_string_lossy());
+    let simulated = tmp(&format!("sim-{tag}.csv"));
+    common::ok(&[
+        "simulate",
+        "--policy",
+        policy,
+        "--servers",
+        &servers.to_string(),
+        "--workload",
+        s(workload),
+        "--server-cores",
+        &cores.to_string(),
+        "--server-memory-gib",
+        &memory_gib.to_string(),
+        "--placements",
+        s(&simulated),
+    ]);
+    let cfg = tmp(&format!("replay-{tag}.toml"));
+    let toml = format!(
+        "listen = \"127.0.0.1:0\"\n[fleet]\nservers = {servers}\nserver_cores = {cores}\nserver_memory_gib = {memory_gib}\n[policy]\nname = \"{policy}\"\nseed = 0\n"
+    );
+    std::fs::write(&cfg, toml).unwrap();
+    let server = Server::start(&cfg);
+    let served = tmp(&format!("served-{tag}.csv"));
+    let out = hearth(&[
+        "serve",
+        "replay",
+        "--workload",
+        s(workload),
+        "--url",
+        &server.url,
+        "--placements",
+        s(&served),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (
+        std::fs::read_to_string(&simulated).unwrap(),
+        std::fs::read_to_string(&served).unwrap(),
+    )
+}
+
+/// Asserts equal placements, and that the case tests something: several
+/// servers used and some VMs rejected.
+fn assert_same_decisions(case: &str, simulated: &str, served: &str, vms: usize) {
+    assert_eq!(simulated.lines().count(), vms + 1, "{case}");
+    let used: std::collections::HashSet<&str> = (simulated.lines().skip(1))
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert!(used.len() > 2, "{case}: servers used: {used:?}");
+    assert!(
+        simulated.lines().any(|l| l.ends_with(',')),
+        "{case}: expected some rejections"
+    );
+    for (x, y) in simulated.lines().zip(served.lines()) {
+        assert_eq!(x, y, "{case}: simulator and service differ");
+    }
+    assert_eq!(simulated.lines().count(), served.lines().count(), "{case}");
+}
+
 #[test]
 fn replay_through_the_service_decides_as_the_simulator() {
     let (imported, workload) = (tmp("pl.parquet"), tmp("pl-replay.parquet"));
@@ -154,51 +223,59 @@ fn replay_through_the_service_decides_as_the_simulator() {
     ]);
     // Small servers (2 cores, 8 GiB): admission turns on measured usage, and some VMs are rejected.
     for policy in ["power-of-two", "best-fit"] {
-        let servers = 4;
-        let simulated = tmp(&format!("sim-{policy}.csv"));
-        common::ok(&[
-            "simulate",
-            "--policy",
-            policy,
-            "--servers",
-            &servers.to_string(),
-            "--workload",
-            s(&workload),
-            "--server-cores",
-            "2",
-            "--server-memory-gib",
-            "8",
-            "--placements",
-            s(&simulated),
-        ]);
-        let server = Server::start(&config(&format!("replay-{policy}.toml"), servers, 2, policy, None));
-        let served = tmp(&format!("served-{policy}.csv"));
-        let out = hearth(&[
-            "serve",
-            "replay",
-            "--workload",
-            s(&workload),
-            "--url",
-            &server.url,
-            "--placements",
-            s(&served),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let (a, b) = (
-            std::fs::read_to_string(&simulated).unwrap(),
-            std::fs::read_to_string(&served).unwrap(),
-        );
-        assert_eq!(a.lines().count(), 401);
-        let used: std::collections::HashSet<&str> = a.lines().skip(1).filter_map(|l| l.split(',').nth(1)).collect();
-        assert!(used.len() > 2, "{policy}: every server used, and rejections: {used:?}");
-        assert!(
-            a.lines().any(|l| l.ends_with(',')),
-            "{policy}: expected some rejections on {servers} servers"
-        );
-        for (x, y) in a.lines().zip(b.lines()) {
-            assert_eq!(x, y, "{policy}: simulator and service differ");
-        }
+        let (simulated, served) = simulated_and_served(&workload, policy, 4, 2, 8);
+        assert_same_decisions(policy, &simulated, &served, 400);
     }
+}
+
+/// The default workload's kind: a real-time window of Azure's zone, whose
+/// first step holds VMs already running (`observed_from` = 1). The replay
+/// sends their measured usage with them, and the service counts it as the
+/// simulator does; before it could, the service rejected thousands of VMs
+/// the simulator placed.
+#[test]
+fn replay_of_a_window_with_vms_already_running_decides_as_the_simulator() {
+    let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples");
+    let (zone, bb, workload) = (tmp("zone.parquet"), tmp("zone-bb.parquet"), tmp("zone-window.parquet"));
+    let arrivals = format!("{samples}/azure-packing-2020/relevant-vm-1pcnt_0.csv");
+    common::ok(&["trace", "import", "azure-packing-2020", &arrivals, "-o", s(&zone)]);
+    common::ok(&[
+        "trace",
+        "import",
+        "bitbrains",
+        &format!("{samples}/bitbrains-rnd"),
+        "-o",
+        s(&bb),
+    ]);
+    common::ok(&[
+        "trace",
+        "compose",
+        "--arrivals",
+        s(&zone),
+        "--usage",
+        s(&bb),
+        "--sizes",
+        "arrivals",
+        "--days",
+        "0.1",
+        "--usage-by",
+        "tenant",
+        "--max-vm-cores",
+        "8",
+        "--max-vm-memory-gib",
+        "64",
+        "--seed",
+        "1",
+        "-o",
+        s(&workload),
+    ]);
+    let info = common::ok(&["trace", "info", s(&workload)]);
+    assert!(info.contains("observed from           step 1"), "{info}");
+    // 50 servers of Azure's type 2: tight enough for rejections and spot evictions.
+    let (simulated, served) = simulated_and_served(&workload, "power-of-two", 50, 24, 192);
+    let vms = simulated.lines().count() - 1;
+    assert!(vms > 6000, "{vms} VMs");
+    assert_same_decisions("zone window", &simulated, &served, vms);
 }
 
 #[test]

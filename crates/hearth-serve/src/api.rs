@@ -52,6 +52,21 @@ pub struct VmRequest {
     pub tenant: Option<String>,
     #[serde(default)]
     pub vm_type: Option<String>,
+    /// Only for a VM that was already running when the service learned of
+    /// it (at the service's first step, say): its measured usage now. Until
+    /// the step's usage is in, it counts by this instead of its request, as
+    /// the simulator counts a workload's VMs running before `observed_from`.
+    /// Its usage report for the step still comes through `POST /v1/usage`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+/// A measured usage, in cores and GiB.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    pub cpu_cores: f64,
+    pub memory_gib: f64,
 }
 
 fn on_demand() -> Priority {
@@ -84,6 +99,10 @@ impl VmRequest {
         }
         if let Some(t) = &self.vm_type {
             check_id("vm_type", t)?;
+        }
+        if let Some(u) = &self.usage {
+            check_amount("usage.cpu_cores", u.cpu_cores, MAX_CORES, true)?;
+            check_amount("usage.memory_gib", u.memory_gib, MAX_GIB, true)?;
         }
         Ok(())
     }

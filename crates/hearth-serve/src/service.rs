@@ -74,6 +74,7 @@ impl FleetService {
             priority: req.priority,
             tenant: req.tenant.as_deref().map(|t| TenantId(self.tenants.id(t))),
             vm_type: req.vm_type.as_deref().map(|t| VmTypeId(self.types.id(t))),
+            usage: (req.usage).map(|u| Resources::new(u.cpu_cores as f32, u.memory_gib as f32)),
         }
     }
 

@@ -57,6 +57,20 @@ const CASES: &[(&str, &str, &str, u16, &str)] = &[
     (
         "POST",
         "/v1/vms",
+        r#"{"id":"a","cpu_cores":2,"memory_gib":4,"usage":{"cpu_cores":-1,"memory_gib":1}}"#,
+        422,
+        "usage.cpu_cores",
+    ),
+    (
+        "POST",
+        "/v1/vms",
+        r#"{"id":"a","cpu_cores":2,"memory_gib":4,"usage":{"cpu_cores":1}}"#,
+        400,
+        "usage",
+    ),
+    (
+        "POST",
+        "/v1/vms",
         r#"{"id":"a","cpu_cores":2,"memory_gib":-0.5}"#,
         422,
         "memory_gib",

@@ -26,6 +26,11 @@ pub struct Arrival {
     pub priority: Priority,
     pub tenant: Option<TenantId>,
     pub vm_type: Option<VmTypeId>,
+    /// For a VM that was already running when the fleet learned of it (at
+    /// the service's first step, say): its measured usage now. Until the
+    /// step is measured it counts by this rather than its request, as the
+    /// simulator counts VMs that arrived before `observed_from`.
+    pub usage: Option<Resources>,
 }
 
 /// Where an arrival went: its id, its server (`None`: no server admits it),
@@ -202,6 +207,9 @@ impl LiveFleet {
             usage: Default::default(),
         });
         self.host.push(None);
+        if let Some(usage) = arrival.usage {
+            self.servers.already_running.insert(id, usage);
+        }
         id
     }
 
@@ -360,6 +368,7 @@ impl LiveFleet {
     /// Ends step `t` as the engine does: every server's load becomes its
     /// measurement, every running VM's usage goes to the history store.
     fn close(&mut self, t: Step) {
+        self.servers.already_running.clear();
         for j in 0..self.servers.used.len() {
             let s = self.servers.used[j] as usize;
             self.servers.measure(s, t);

@@ -31,6 +31,10 @@ pub(crate) struct Servers {
     /// running before observation began: the allocator has measured them,
     /// so they count by their usage, not their request, from the start.
     pub observed_from: Step,
+    /// VMs a live fleet was told were already running when they arrived,
+    /// with their measured usage: like VMs before `observed_from`, they
+    /// count by it until the step's measurement (which clears this).
+    pub already_running: HashMap<VmId, Resources>,
     /// The largest admission limit of any server, per resource: a VM
     /// requesting more is admitted nowhere, whatever the fleet's state.
     pub largest_limit: Resources,
@@ -56,6 +60,7 @@ impl Servers {
             last_placement: vec![None; n],
             admission,
             observed_from,
+            already_running: HashMap::new(),
             largest_limit: fleet.capacities.iter().fold(Resources::default(), |m, c| {
                 let l = admission.limit(*c);
                 Resources::new(m.cpu.0.max(l.cpu.0), m.memory.0.max(l.memory.0))
@@ -134,6 +139,8 @@ impl Servers {
     fn unmeasured_amount(&self, vm: &Vm) -> Resources {
         if vm.arrival < self.observed_from {
             vm.usage_at(vm.arrival)
+        } else if let Some(&usage) = self.already_running.get(&vm.id) {
+            usage
         } else {
             vm.request
         }
