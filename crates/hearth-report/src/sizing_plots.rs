@@ -78,9 +78,16 @@ pub fn servers_needed(title: &str, rows: &[&PolicyRow], bound: Option<usize>) ->
 /// Overload rate (%) against fleet size for each policy's sizing search: the
 /// complete runs as dots joined by a line, runs stopped early (certain to
 /// fail, so no measured rate) as crosses on the limit line, the limit in grey.
+///
+/// Both axes are logarithmic: a search spans small fleets overloaded most of
+/// the time up to the cap run of a policy that never meets the limit (tens of
+/// thousands of servers), and on linear axes every other probe is squashed
+/// into a corner. A rate of 0 is drawn on the floor, a decade below the limit.
 pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate::Result<String> {
+    let l = limit * 100.0;
+    let floor = if l > 0.0 { l / 10.0 } else { 1e-3 };
     let probes = rows.iter().flat_map(|r| r.search.iter());
-    let (mut x_lo, mut x_hi, mut y_hi) = (f64::MAX, 0.0f64, limit * 100.0 * 1.5);
+    let (mut x_lo, mut x_hi, mut y_hi) = (f64::MAX, 1.0f64, l.max(floor) * 2.0);
     for p in probes {
         x_lo = x_lo.min(p.servers as f64);
         x_hi = x_hi.max(p.servers as f64);
@@ -88,19 +95,20 @@ pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate:
             y_hi = y_hi.max(p.overload_rate * 100.0);
         }
     }
+    let x_lo = x_lo.min(x_hi).max(1.0);
+    let rate = |r: f64| (r * 100.0).max(floor);
     svg(title, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
-            .build_cartesian_2d(padded(x_lo.min(x_hi), x_hi), 0.0..y_hi * 1.05)?;
+            .build_cartesian_2d((x_lo / 1.1..x_hi * 1.1).log_scale(), (floor..y_hi * 1.3).log_scale())?;
         chart
             .configure_mesh()
-            .x_desc("servers")
-            .y_desc("overload rate (%)")
+            .x_desc("servers (log)")
+            .y_desc("overload rate (%, log)")
             .draw()?;
-        let l = limit * 100.0;
         chart
             .draw_series(DashedLineSeries::new(
                 vec![(x_lo, l), (x_hi, l)],
@@ -113,7 +121,7 @@ pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate:
         for (i, r) in rows.iter().enumerate() {
             let c = colour(i);
             let done: Vec<(f64, f64)> = (r.search.iter().filter(|p| !p.stopped_early))
-                .map(|p| (p.servers as f64, p.overload_rate * 100.0))
+                .map(|p| (p.servers as f64, rate(p.overload_rate)))
                 .collect();
             chart
                 .draw_series(LineSeries::new(done.clone(), c.stroke_width(2)))?
