@@ -39,6 +39,11 @@ pub struct BenchServeArgs {
     /// Usage reports per request.
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
+    /// Send the usage reports of every N-th step only (1: every step, as
+    /// the simulator measures). Larger N shifts the mix towards placements,
+    /// as a fleet whose telemetry is coarser than its arrivals would.
+    #[arg(long, default_value_t = 1)]
+    pub usage_every: u32,
     /// Fraction of requests replaced by malformed ones (they must be answered 4xx).
     #[arg(long, default_value_t = 0.0)]
     pub malformed: f64,
@@ -81,6 +86,8 @@ struct KindFigures {
 #[derive(Serialize)]
 struct Figures {
     seconds: f64,
+    /// Usage reports sent every this many steps.
+    usage_every: u32,
     concurrency: usize,
     requests: u64,
     requests_per_second: f64,
@@ -187,8 +194,8 @@ impl Load {
 }
 
 pub fn run(args: BenchServeArgs) -> Result<()> {
-    if args.concurrency == 0 || args.batch == 0 || !(0.0..1.0).contains(&args.malformed) {
-        bail!("--concurrency and --batch must be positive, --malformed within [0, 1)");
+    if args.concurrency == 0 || args.batch == 0 || args.usage_every == 0 || !(0.0..1.0).contains(&args.malformed) {
+        bail!("--concurrency, --batch and --usage-every must be positive, --malformed within [0, 1)");
     }
     let workload = match &args.workload {
         Some(p) => args.workload_file.read(p)?,
@@ -214,9 +221,10 @@ pub fn run(args: BenchServeArgs) -> Result<()> {
     let clock = Instant::now();
     let rss = runtime.block_on(drive(&workload, load.clone(), &args))?;
     let seconds = clock.elapsed().as_secs_f64();
-    let tally = runtime
+    let mut tally = runtime
         .block_on(load.tally.lock())
         .clone_figures(seconds, args.concurrency, rss, args.batch);
+    tally.usage_every = args.usage_every;
     print(&tally);
     if let Some(p) = &args.json {
         write_json(p, &tally)?;
@@ -280,6 +288,9 @@ async fn drive(w: &Workload, load: Arc<Load>, args: &BenchServeArgs) -> Result<V
             running.extend(placed);
             running.retain(|v| !evicted.contains(v));
             running.sort_unstable();
+            if t % args.usage_every != 0 {
+                continue;
+            }
             let rows: Vec<UsageRow> = running
                 .iter()
                 .map(|&v| {
@@ -396,6 +407,7 @@ impl Tally {
         let requests: usize = kinds.iter().map(|k| k.requests).sum::<usize>() + self.malformed_sent as usize;
         Figures {
             seconds,
+            usage_every: 1,
             concurrency,
             requests: requests as u64,
             requests_per_second: requests as f64 / seconds,

@@ -33,7 +33,8 @@ pub enum Command {
 #[derive(Clone)]
 pub struct FleetHandle {
     tx: SyncSender<Command>,
-    /// False once a journal commit failed: the state may be ahead of the journal.
+    /// False once a journal commit failed (the state may be ahead of the
+    /// journal) or the fleet thread stopped: restart to rebuild.
     healthy: Arc<AtomicBool>,
 }
 
@@ -77,6 +78,7 @@ pub fn spawn<E: Send + From<std::io::Error> + 'static>(
             }
         };
         let _ = built_tx.send(Ok(()));
+        let stopped = flag.clone();
         let mut actor = Actor {
             service,
             journal,
@@ -84,7 +86,20 @@ pub fn spawn<E: Send + From<std::io::Error> + 'static>(
             metrics,
             healthy: flag,
         };
-        actor.run(rx)
+        // A panic may leave the fleet half-updated: serve nothing more from
+        // it, and fail /healthz so that a supervisor restarts the process,
+        // which rebuilds the state from the journal.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| actor.run(rx)));
+        if let Err(panic) = run {
+            stopped.store(false, Ordering::Relaxed);
+            let what = (panic.downcast_ref::<&str>().copied())
+                .or(panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("unknown panic");
+            tracing::error!(
+                panic = what,
+                "the fleet thread stopped; restart the service to rebuild from the journal"
+            );
+        }
     })?;
     match built_rx.recv() {
         Ok(Ok(())) => Ok(FleetHandle { tx, healthy }),

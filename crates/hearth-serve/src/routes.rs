@@ -43,7 +43,7 @@ pub fn router(state: AppState, token: Token, limits: &Limits) -> Router {
     let reads = Router::new()
         .route("/v1/servers/{id}", get(server))
         .route("/v1/fleet", get(fleet))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(limits.body_bytes));
@@ -95,10 +95,19 @@ async fn fleet(State(s): State<AppState>) -> Result<Response, ApiError> {
     Ok(Json(state).into_response())
 }
 
-async fn ready(State(s): State<AppState>) -> Result<&'static str, ApiError> {
+/// Liveness: fails once the state can no longer be trusted, so that a
+/// supervisor restarts the service (which rebuilds from the journal).
+async fn health(State(s): State<AppState>) -> Result<&'static str, ApiError> {
     if !s.fleet.healthy() {
-        return Err(ApiError::unavailable("a journal commit failed; restart the service"));
+        return Err(ApiError::unavailable(
+            "a journal commit failed or the fleet thread stopped; restart the service",
+        ));
     }
+    Ok("ok\n")
+}
+
+async fn ready(State(s): State<AppState>) -> Result<&'static str, ApiError> {
+    health(State(s.clone())).await?;
     s.fleet.call(Command::Fleet).await?;
     Ok("ready\n")
 }

@@ -342,11 +342,12 @@ impl LiveFleet {
             return;
         }
         self.close_pending();
+        // Before the steps are closed: a report may jump past the timelines' end.
+        self.grow_past(t);
         while self.now < t {
             self.close(self.now);
             self.now = Step(self.now.0 + 1);
         }
-        self.grow_past(t);
         self.pending = Some(t);
     }
 

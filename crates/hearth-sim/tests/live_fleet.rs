@@ -1,0 +1,84 @@
+//! `LiveFleet` driven by events as a service drives it: usage reports that
+//! jump far ahead of the clock, and VMs that arrive already running.
+
+use hearth_sim::{
+    Admission, Arrival, Decider, FleetSpec, FleetView, LiveFleet, Policy, Reporter, ServerId, SimConfig, SimRng, VmView,
+};
+use hearth_trace::{Priority, Resources, Step};
+
+/// The first server that admits the VM.
+struct FirstAdmitting;
+
+impl Policy for FirstAdmitting {
+    fn name(&self) -> String {
+        "first-admitting".into()
+    }
+    fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
+        fleet.ids().find(|&s| fleet.admits(s, vm))
+    }
+}
+
+fn fleet(servers: usize) -> LiveFleet {
+    let spec = FleetSpec::Homogeneous {
+        capacity: Resources::new(16.0, 64.0),
+    };
+    let config = SimConfig {
+        admission: Admission::Usage,
+        ..SimConfig::default()
+    };
+    LiveFleet::new(&spec.build(servers), &config, false)
+}
+
+fn arrival(cores: f32, usage: Option<Resources>) -> Arrival {
+    Arrival {
+        request: Resources::new(cores, 8.0),
+        priority: Priority::OnDemand,
+        tenant: None,
+        vm_type: None,
+        usage,
+    }
+}
+
+#[test]
+fn a_report_far_past_the_timelines_end_closes_every_step_between() {
+    let mut live = fleet(2);
+    let mut decider = Decider::Online(Box::new(FirstAdmitting));
+    let placed = live.arrive(arrival(4.0, None), &mut decider).unwrap();
+    let s = placed.server.expect("an empty server admits 4 cores");
+    let vm = Reporter::Vm(placed.vm);
+    live.report(&[(vm, Step(0), Resources::new(1.0, 2.0))]).unwrap();
+    // Far beyond the initial timelines (tens of steps): the steps between close as unreported.
+    live.report(&[(vm, Step(5_000), Resources::new(3.0, 5.0))]).unwrap();
+    live.arrive(arrival(1.0, None), &mut decider).unwrap();
+    assert_eq!(live.now(), Step(5_001));
+    assert_eq!(live.view().measured(s), Resources::new(3.0, 5.0));
+    let history = live.view().cpu_history(s, 5_001);
+    assert_eq!(history.len(), 5_001);
+    assert_eq!(
+        (history[0], history[1], history[4_999], history[5_000]),
+        (1.0, 0.0, 0.0, 3.0)
+    );
+}
+
+#[test]
+fn a_vm_already_running_counts_by_its_usage_until_measured() {
+    let mut live = fleet(1);
+    let mut decider = Decider::Online(Box::new(FirstAdmitting));
+    // 14 of 16 cores requested but 2 used: counted by its request, nothing more fits.
+    let new = live.arrive(arrival(14.0, None), &mut decider).unwrap();
+    assert!(new.server.is_some());
+    assert_eq!(live.arrive(arrival(4.0, None), &mut decider).unwrap().server, None);
+
+    let mut live = fleet(1);
+    let running = live
+        .arrive(arrival(14.0, Some(Resources::new(2.0, 4.0))), &mut decider)
+        .unwrap();
+    assert!(running.server.is_some());
+    assert_eq!(live.view().observed(ServerId(0)), Resources::new(2.0, 4.0));
+    assert!(live.arrive(arrival(4.0, None), &mut decider).unwrap().server.is_some());
+    // Once measured, the report counts, as for any VM.
+    live.report(&[(Reporter::Vm(running.vm), Step(0), Resources::new(9.0, 4.0))])
+        .unwrap();
+    live.arrive(arrival(1.0, None), &mut decider).unwrap();
+    assert_eq!(live.view().measured(ServerId(0)).cpu.0, 9.0);
+}
