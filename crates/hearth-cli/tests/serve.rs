@@ -136,36 +136,55 @@ fn kill_9_under_load_loses_no_acknowledged_placement() {
     assert!(found.len() >= acked.len());
 }
 
-/// Runs `policy` on `servers` servers of `cores` cores and `memory_gib`
-/// GiB through `hearth simulate` and through a service driven by `hearth
-/// serve replay`; returns both placement CSVs (`vm,server`, empty: rejected).
-fn simulated_and_served(
-    workload: &Path,
-    policy: &str,
+/// A fleet and a policy to run a workload on, in the simulator and the service.
+struct Case<'a> {
+    policy: &'a str,
+    /// FirePlace's model file.
+    model: Option<&'a Path>,
     servers: usize,
     cores: u32,
     memory_gib: u32,
-) -> (String, String) {
+}
+
+/// Runs the case through `hearth simulate` and through a service driven by
+/// `hearth serve replay`; returns both placement CSVs (`vm,server`, empty: rejected).
+fn simulated_and_served(workload: &Path, case: &Case) -> (String, String) {
+    let Case {
+        policy,
+        model,
+        servers,
+        cores,
+        memory_gib,
+    } = *case;
     let tag = format!("{}-{policy}-{servers}", workload.file_stem().unwrap().to_string_lossy());
     let simulated = tmp(&format!("sim-{tag}.csv"));
-    common::ok(&[
+    let (servers, cores, memory_gib) = (servers.to_string(), cores.to_string(), memory_gib.to_string());
+    let mut args = vec![
         "simulate",
         "--policy",
         policy,
         "--servers",
-        &servers.to_string(),
+        &servers,
         "--workload",
         s(workload),
         "--server-cores",
-        &cores.to_string(),
+        &cores,
         "--server-memory-gib",
-        &memory_gib.to_string(),
+        &memory_gib,
         "--placements",
         s(&simulated),
-    ]);
+    ];
+    let model_line = match model {
+        Some(m) => {
+            args.extend(["--model", s(m)]);
+            format!("model = {:?}\nk = 2\n", m.display().to_string())
+        }
+        None => String::new(),
+    };
+    common::ok(&args);
     let cfg = tmp(&format!("replay-{tag}.toml"));
     let toml = format!(
-        "listen = \"127.0.0.1:0\"\n[fleet]\nservers = {servers}\nserver_cores = {cores}\nserver_memory_gib = {memory_gib}\n[policy]\nname = \"{policy}\"\nseed = 0\n"
+        "listen = \"127.0.0.1:0\"\n[fleet]\nservers = {servers}\nserver_cores = {cores}\nserver_memory_gib = {memory_gib}\n[policy]\nname = \"{policy}\"\n{model_line}seed = 0\n"
     );
     std::fs::write(&cfg, toml).unwrap();
     let server = Server::start(&cfg);
@@ -223,7 +242,14 @@ fn replay_through_the_service_decides_as_the_simulator() {
     ]);
     // Small servers (2 cores, 8 GiB): admission turns on measured usage, and some VMs are rejected.
     for policy in ["power-of-two", "best-fit"] {
-        let (simulated, served) = simulated_and_served(&workload, policy, 4, 2, 8);
+        let case = Case {
+            policy,
+            model: None,
+            servers: 4,
+            cores: 2,
+            memory_gib: 8,
+        };
+        let (simulated, served) = simulated_and_served(&workload, &case);
         assert_same_decisions(policy, &simulated, &served, 400);
     }
 }
@@ -271,11 +297,35 @@ fn replay_of_a_window_with_vms_already_running_decides_as_the_simulator() {
     ]);
     let info = common::ok(&["trace", "info", s(&workload)]);
     assert!(info.contains("observed from           step 1"), "{info}");
-    // 50 servers of Azure's type 2: tight enough for rejections and spot evictions.
-    let (simulated, served) = simulated_and_served(&workload, "power-of-two", 50, 24, 192);
-    let vms = simulated.lines().count() - 1;
-    assert!(vms > 6000, "{vms} VMs");
-    assert_same_decisions("zone window", &simulated, &served, vms);
+    // 50 servers of Azure's type 2: tight enough for rejections and spot
+    // evictions. FirePlace reads the history store (tenant and VM-type usage),
+    // so its decisions check that the service keeps it as the simulator does.
+    let model = tmp("fp-tiny.json");
+    common::ok(&[
+        "fireplace",
+        "train",
+        "--sample",
+        "openb",
+        "--vms",
+        "400",
+        "--dagger-rounds",
+        "1",
+        "--out",
+        s(&model),
+    ]);
+    for (policy, model) in [("power-of-two", None), ("fireplace", Some(model.as_path()))] {
+        let case = Case {
+            policy,
+            model,
+            servers: 50,
+            cores: 24,
+            memory_gib: 192,
+        };
+        let (simulated, served) = simulated_and_served(&workload, &case);
+        let vms = simulated.lines().count() - 1;
+        assert!(vms > 6000, "{vms} VMs");
+        assert_same_decisions(&format!("zone window, {policy}"), &simulated, &served, vms);
+    }
 }
 
 #[test]
