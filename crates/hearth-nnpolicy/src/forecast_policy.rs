@@ -33,7 +33,10 @@ pub struct ForecastPlacement {
     k: usize,
     model: Arc<UsageForecaster>,
     refresh: u32,
-    cache: HashMap<VmId, (Step, [f32; OUTPUTS])>,
+    /// Per VM: its arrival (a live fleet reuses the ids of VMs gone, so an
+    /// entry counts only for the VM that arrived then), when the forecast
+    /// was made, and the forecast.
+    cache: HashMap<VmId, (Step, Step, [f32; OUTPUTS])>,
     forecasts_made: u64,
 }
 
@@ -50,11 +53,16 @@ impl ForecastPlacement {
         }
     }
 
+    /// VM `id`'s cached forecast and when it was made, if it is the VM's own.
+    fn cached(&self, id: VmId, fleet: &FleetView) -> Option<(Step, &[f32; OUTPUTS])> {
+        let (arrival, made, f) = self.cache.get(&id)?;
+        (fleet.vm(id)?.arrival == *arrival).then_some((*made, f))
+    }
+
     /// Whether VM `id` has a forecast young enough to use at `now`.
-    fn current(&self, id: VmId, now: Step) -> bool {
-        self.cache
-            .get(&id)
-            .is_some_and(|(made, _)| now.0.saturating_sub(made.0) < self.refresh)
+    fn current(&self, id: VmId, fleet: &FleetView) -> bool {
+        self.cached(id, fleet)
+            .is_some_and(|(made, _)| fleet.now().0.saturating_sub(made.0) < self.refresh)
     }
 
     /// Per-VM forecasts computed so far (cache misses), for latency reports.
@@ -70,7 +78,7 @@ impl ForecastPlacement {
         // Candidates are distinct servers, so no resident is met twice.
         for &s in candidates {
             for &id in fleet.residents(s) {
-                if self.current(id, now) {
+                if self.current(id, fleet) {
                     continue;
                 }
                 let (Some((cpu, mem)), Some(vm)) = (fleet.vm_usage_history(id, HISTORY as u32), fleet.vm(id)) else {
@@ -80,7 +88,7 @@ impl ForecastPlacement {
                     continue;
                 }
                 push_window(cpu, mem, (vm.request.cpu.0, vm.request.memory.0), &mut x);
-                ids.push(id);
+                ids.push((id, vm.arrival));
             }
         }
         if ids.is_empty() {
@@ -90,10 +98,10 @@ impl ForecastPlacement {
         // leaves the residents at their requests, the conservative fallback.
         let Ok(y) = self.model.predict(x) else { return };
         self.forecasts_made += ids.len() as u64;
-        for (id, row) in ids.into_iter().zip(y.chunks(OUTPUTS)) {
+        for ((id, arrival), row) in ids.into_iter().zip(y.chunks(OUTPUTS)) {
             let mut f = [0f32; OUTPUTS];
             f.copy_from_slice(row);
-            self.cache.insert(id, (now, f));
+            self.cache.insert(id, (arrival, now, f));
         }
     }
 
@@ -103,7 +111,7 @@ impl ForecastPlacement {
         for &id in fleet.residents(s) {
             let Some(r) = fleet.vm(id) else { continue };
             let (rc, rm) = (r.request.cpu.0, r.request.memory.0);
-            match self.cache.get(&id) {
+            match self.cached(id, fleet) {
                 Some((made, f)) => {
                     let age = fleet.now().0.saturating_sub(made.0) as usize;
                     let [cpu, memory] = &mut load;

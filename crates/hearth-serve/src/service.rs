@@ -93,7 +93,7 @@ impl FleetService {
             .arrive(arrival, &mut self.policy.decider)
             .map_err(|e| ApiError::unavailable(format!("policy failed: {e}")))?;
         let seconds = clock.elapsed().as_secs_f64();
-        self.names.push(req.id.clone());
+        self.name(placement.vm, &req.id);
         let evicted: Vec<String> = placement.evicted.iter().map(|e| self.forget(e.vm)).collect();
         let answer = match placement.server {
             Some(s) => {
@@ -122,6 +122,16 @@ impl FleetService {
             evicted,
         };
         Ok(Decision { answer, event, seconds })
+    }
+
+    /// Records the control plane's name of VM `id` (ids of VMs gone are reused).
+    fn name(&mut self, id: VmId, name: &str) {
+        let i = id.0 as usize;
+        if i < self.names.len() {
+            self.names[i] = name.to_string();
+        } else {
+            self.names.push(name.to_string());
+        }
     }
 
     /// The name of a VM that left, no longer running.
@@ -211,7 +221,7 @@ impl FleetService {
                 let arrival = self.arrival(vm);
                 let victims: Vec<VmId> = evicted.iter().filter_map(|n| self.running.get(n).copied()).collect();
                 let placement = self.live.apply(arrival, server.map(ServerId), &victims);
-                self.names.push(vm.id.clone());
+                self.name(placement.vm, &vm.id);
                 for e in &placement.evicted {
                     self.forget(e.vm);
                 }

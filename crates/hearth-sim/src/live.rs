@@ -77,6 +77,10 @@ pub struct LiveFleet {
     /// dropped when the VM leaves.
     vms: Vec<Vm>,
     host: Vec<Option<ServerId>>,
+    /// Ids of VMs that left or were rejected, for later arrivals: the
+    /// VM table holds the most VMs ever running at once, not every VM
+    /// ever seen, so a long-running service's memory stays flat.
+    free: Vec<VmId>,
     history: Option<History>,
     rng: SimRng,
     /// The step arrivals and departures happen at.
@@ -97,6 +101,7 @@ impl LiveFleet {
             servers: Servers::new(fleet, 64, config.admission, Step(0)),
             vms: Vec::new(),
             host: Vec::new(),
+            free: Vec::new(),
             history: uses_history.then(History::default),
             rng: SimRng::seed_from_u64(config.seed),
             now: Step(0),
@@ -192,11 +197,12 @@ impl LiveFleet {
         self.finish(id, server.filter(|s| s.index() < self.servers.len()), log)
     }
 
-    /// Closes a pending step and records the VM (placed or not).
+    /// Closes a pending step and records the VM (placed or not), under the
+    /// id of a VM gone before it if there is one.
     fn admit(&mut self, arrival: Arrival) -> VmId {
         self.close_pending();
-        let id = VmId(self.vms.len() as u32);
-        self.vms.push(Vm {
+        let id = self.free.pop().unwrap_or(VmId(self.vms.len() as u32));
+        let vm = Vm {
             id,
             arrival: self.now,
             departure: RUNNING,
@@ -205,8 +211,15 @@ impl LiveFleet {
             tenant: arrival.tenant,
             vm_type: arrival.vm_type,
             usage: Default::default(),
-        });
-        self.host.push(None);
+        };
+        let i = id.0 as usize;
+        if i < self.vms.len() {
+            self.vms[i] = vm;
+            self.host[i] = None;
+        } else {
+            self.vms.push(vm);
+            self.host.push(None);
+        }
         if let Some(usage) = arrival.usage {
             self.servers.already_running.insert(id, usage);
         }
@@ -223,6 +236,9 @@ impl LiveFleet {
         if let Some(h) = &mut self.history {
             h.arrived(keys(vm));
         }
+        if server.is_none() {
+            self.free.push(id);
+        }
         Placement {
             vm: id,
             step: self.now,
@@ -232,11 +248,12 @@ impl LiveFleet {
     }
 
     /// The VM left its server (departure or eviction): it is gone at `now`,
-    /// and its usage series is no longer read.
+    /// its usage series is no longer read, and its id is free for reuse.
     fn left(&mut self, id: VmId) {
         let vm = &mut self.vms[id.0 as usize];
         vm.departure = self.now;
         vm.usage = Default::default();
+        self.free.push(id);
     }
 
     /// VM `id` has left; returns the server it ran on.

@@ -82,3 +82,26 @@ fn a_vm_already_running_counts_by_its_usage_until_measured() {
     live.arrive(arrival(1.0, None), &mut decider).unwrap();
     assert_eq!(live.view().measured(ServerId(0)).cpu.0, 9.0);
 }
+
+#[test]
+fn ids_of_vms_gone_are_reused_so_the_vm_table_stays_at_the_running_peak() {
+    let mut live = fleet(1);
+    let mut decider = Decider::Online(Box::new(FirstAdmitting));
+    let a = live.arrive(arrival(4.0, None), &mut decider).unwrap();
+    let rejected = live.arrive(arrival(64.0, None), &mut decider).unwrap();
+    assert_eq!(rejected.server, None);
+    let b = live.arrive(arrival(4.0, None), &mut decider).unwrap();
+    assert_eq!(b.vm, rejected.vm, "a rejected VM's id is free at once");
+    live.report(&[(Reporter::Vm(a.vm), Step(0), Resources::new(1.0, 1.0))])
+        .unwrap();
+    live.depart(a.vm).unwrap();
+    let c = live.arrive(arrival(2.0, None), &mut decider).unwrap();
+    assert_eq!(c.vm, a.vm, "a departed VM's id is reused");
+    assert_eq!(live.host(c.vm), c.server);
+    assert_eq!(live.view().vm(c.vm).unwrap().arrival, Step(1));
+    // The old VM's reports are not the new one's.
+    live.report(&[(Reporter::Vm(c.vm), Step(1), Resources::new(0.5, 1.0))])
+        .unwrap();
+    assert!(live.depart(b.vm).is_ok() && live.depart(c.vm).is_ok());
+    assert!(live.depart(c.vm).is_err(), "gone VMs are not running");
+}
