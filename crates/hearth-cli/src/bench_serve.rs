@@ -221,10 +221,7 @@ pub fn run(args: BenchServeArgs) -> Result<()> {
     let clock = Instant::now();
     let rss = runtime.block_on(drive(&workload, load.clone(), &args))?;
     let seconds = clock.elapsed().as_secs_f64();
-    let mut tally = runtime
-        .block_on(load.tally.lock())
-        .clone_figures(seconds, args.concurrency, rss, args.batch);
-    tally.usage_every = args.usage_every;
+    let tally = runtime.block_on(load.tally.lock()).clone_figures(seconds, &args, rss);
     print(&tally);
     if let Some(p) = &args.json {
         write_json(p, &tally)?;
@@ -381,7 +378,8 @@ fn rss_mib(pid: u32) -> Result<f64> {
 }
 
 impl Tally {
-    fn clone_figures(&self, seconds: f64, concurrency: usize, rss_mib: Vec<f64>, batch: usize) -> Figures {
+    fn clone_figures(&self, seconds: f64, args: &BenchServeArgs, rss_mib: Vec<f64>) -> Figures {
+        let (concurrency, batch) = (args.concurrency, args.batch);
         let kinds: Vec<KindFigures> = KINDS
             .iter()
             .zip(&self.latency)
@@ -407,7 +405,7 @@ impl Tally {
         let requests: usize = kinds.iter().map(|k| k.requests).sum::<usize>() + self.malformed_sent as usize;
         Figures {
             seconds,
-            usage_every: 1,
+            usage_every: args.usage_every,
             concurrency,
             requests: requests as u64,
             requests_per_second: requests as f64 / seconds,

@@ -7,7 +7,7 @@ use crate::output::write_csv;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use hearth_serve::api::{Placed, Usage, UsageRow, VmRequest};
+use hearth_serve::api::{MeasuredUsage, Placed, UsageRow, VmRequest};
 use hearth_trace::{Step, Workload};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -115,7 +115,7 @@ pub fn read_token(path: Option<&std::path::Path>) -> Result<Option<String>> {
 pub fn vm_request(vm: &hearth_trace::Vm, id: String, observed_from: Step) -> VmRequest {
     let usage = (vm.arrival < observed_from).then(|| {
         let u = vm.usage_at(vm.arrival);
-        Usage {
+        MeasuredUsage {
             cpu_cores: u.cpu.0 as f64,
             memory_gib: u.memory.0 as f64,
         }

@@ -147,8 +147,8 @@ struct Case<'a> {
 }
 
 /// Runs the case through `hearth simulate` and through a service driven by
-/// `hearth serve replay`; returns both placement CSVs (`vm,server`, empty: rejected).
-fn simulated_and_served(workload: &Path, case: &Case) -> (String, String) {
+/// `hearth serve replay`.
+fn simulated_and_served(workload: &Path, case: &Case) -> Runs {
     let Case {
         policy,
         model,
@@ -181,7 +181,7 @@ fn simulated_and_served(workload: &Path, case: &Case) -> (String, String) {
         }
         None => String::new(),
     };
-    common::ok(&args);
+    let sim_out = common::ok(&args);
     let cfg = tmp(&format!("replay-{tag}.toml"));
     let toml = format!(
         "listen = \"127.0.0.1:0\"\n[fleet]\nservers = {servers}\nserver_cores = {cores}\nserver_memory_gib = {memory_gib}\n[policy]\nname = \"{policy}\"\n{model_line}seed = 0\n"
@@ -200,10 +200,27 @@ fn simulated_and_served(workload: &Path, case: &Case) -> (String, String) {
         s(&served),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    (
-        std::fs::read_to_string(&simulated).unwrap(),
-        std::fs::read_to_string(&served).unwrap(),
-    )
+    Runs {
+        simulated: std::fs::read_to_string(&simulated).unwrap(),
+        served: std::fs::read_to_string(&served).unwrap(),
+        simulated_evictions: evictions(&sim_out),
+        served_evictions: evictions(&text(&out.stdout)),
+    }
+}
+
+/// The placements (`vm,server` CSV) and spot evictions of both runs.
+struct Runs {
+    simulated: String,
+    served: String,
+    simulated_evictions: usize,
+    served_evictions: usize,
+}
+
+/// The count before " evictions" in a summary line of `simulate` or `serve replay`.
+fn evictions(summary: &str) -> usize {
+    let before = summary.split(" evictions").next().unwrap_or_default();
+    let n = before.rsplit(|c: char| !c.is_ascii_digit()).next().unwrap_or_default();
+    n.parse().unwrap_or_else(|_| panic!("no eviction count in {summary:?}"))
 }
 
 /// Asserts equal placements, and that the case tests something: several
@@ -249,8 +266,8 @@ fn replay_through_the_service_decides_as_the_simulator() {
             cores: 2,
             memory_gib: 8,
         };
-        let (simulated, served) = simulated_and_served(&workload, &case);
-        assert_same_decisions(policy, &simulated, &served, 400);
+        let runs = simulated_and_served(&workload, &case);
+        assert_same_decisions(policy, &runs.simulated, &runs.served, 400);
     }
 }
 
@@ -321,10 +338,12 @@ fn replay_of_a_window_with_vms_already_running_decides_as_the_simulator() {
             cores: 24,
             memory_gib: 192,
         };
-        let (simulated, served) = simulated_and_served(&workload, &case);
-        let vms = simulated.lines().count() - 1;
+        let runs = simulated_and_served(&workload, &case);
+        let vms = runs.simulated.lines().count() - 1;
         assert!(vms > 6000, "{vms} VMs");
-        assert_same_decisions(&format!("zone window, {policy}"), &simulated, &served, vms);
+        assert_same_decisions(&format!("zone window, {policy}"), &runs.simulated, &runs.served, vms);
+        assert!(runs.simulated_evictions > 0, "{policy}: expected spot evictions");
+        assert_eq!(runs.simulated_evictions, runs.served_evictions, "{policy}: evictions");
     }
 }
 

@@ -82,10 +82,11 @@ pub fn servers_needed(title: &str, rows: &[&PolicyRow], bound: Option<usize>) ->
 /// Both axes are logarithmic: a search spans small fleets overloaded most of
 /// the time up to the cap run of a policy that never meets the limit (tens of
 /// thousands of servers), and on linear axes every other probe is squashed
-/// into a corner. A rate of 0 is drawn on the floor, a decade below the limit.
+/// into a corner. Rates below the floor, a decade under the limit, are drawn
+/// on it (0 included), and so is a limit of 0.
 pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate::Result<String> {
-    let l = limit * 100.0;
-    let floor = if l > 0.0 { l / 10.0 } else { 1e-3 };
+    let floor = if limit > 0.0 { limit * 10.0 } else { 1e-3 };
+    let l = (limit * 100.0).max(floor);
     let probes = rows.iter().flat_map(|r| r.search.iter());
     let (mut x_lo, mut x_hi, mut y_hi) = (f64::MAX, 1.0f64, l.max(floor) * 2.0);
     for p in probes {
@@ -116,7 +117,7 @@ pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate:
                 4,
                 REFERENCE.stroke_width(2),
             ))?
-            .label(format!("limit {l}%"))
+            .label(format!("limit {}%", limit * 100.0))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], REFERENCE.stroke_width(2)));
         for (i, r) in rows.iter().enumerate() {
             let c = colour(i);

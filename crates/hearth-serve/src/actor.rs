@@ -89,7 +89,9 @@ pub fn spawn<E: Send + From<std::io::Error> + 'static>(
         // A panic may leave the fleet half-updated: serve nothing more from
         // it, and fail /healthz so that a supervisor restarts the process,
         // which rebuilds the state from the journal.
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| actor.run(rx)));
+        // `rx` outlives the unwinding, so no request meets a closed queue
+        // while /healthz still says ok.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| actor.run(&rx)));
         if let Err(panic) = run {
             stopped.store(false, Ordering::Relaxed);
             let what = (panic.downcast_ref::<&str>().copied())
@@ -117,7 +119,7 @@ struct Actor {
 }
 
 impl Actor {
-    fn run(&mut self, rx: Receiver<Command>) {
+    fn run(&mut self, rx: &Receiver<Command>) {
         while let Ok(cmd) = rx.recv() {
             match cmd {
                 Command::Place(req, reply) => self.place(req, reply),

@@ -18,8 +18,11 @@ pub const MAX_GIB: f64 = 1_000_000.0;
 pub const MAX_ID_LEN: usize = 128;
 /// Most reports in one usage batch.
 pub const MAX_REPORTS: usize = 100_000;
-/// Furthest a usage report may jump ahead of the current step.
-pub const MAX_STEP_JUMP: u32 = 1_000_000;
+/// Furthest a usage report may jump ahead of the current step: a week of
+/// 5-minute steps. The steps skipped are closed and every running VM's
+/// series padded through them, so a larger jump costs memory in proportion;
+/// a client that fell further behind reports the steps between.
+pub const MAX_STEP_JUMP: u32 = 2_016;
 
 /// Parses a JSON body, naming the field at fault in the error (400).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
@@ -59,13 +62,13 @@ pub struct VmRequest {
     /// the simulator counts a workload's VMs running before `observed_from`.
     /// Its usage report for the step still comes through `POST /v1/usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage: Option<Usage>,
+    pub usage: Option<MeasuredUsage>,
 }
 
 /// A measured usage, in cores and GiB.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Usage {
+pub struct MeasuredUsage {
     pub cpu_cores: f64,
     pub memory_gib: f64,
 }

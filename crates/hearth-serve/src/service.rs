@@ -127,11 +127,10 @@ impl FleetService {
     /// Records the control plane's name of VM `id` (ids of VMs gone are reused).
     fn name(&mut self, id: VmId, name: &str) {
         let i = id.0 as usize;
-        if i < self.names.len() {
-            self.names[i] = name.to_string();
-        } else {
-            self.names.push(name.to_string());
+        if self.names.len() <= i {
+            self.names.resize(i + 1, String::new());
         }
+        self.names[i] = name.to_string();
     }
 
     /// The name of a VM that left, no longer running.
@@ -169,7 +168,9 @@ impl FleetService {
         let now = self.live.now().0;
         for (i, r) in rows.iter().enumerate() {
             let who = match (&r.vm, r.server) {
-                (Some(vm), _) => Reporter::Vm(self.running_id(vm, &format!("[{i}].vm"))?),
+                (Some(vm), _) => {
+                    Reporter::Vm((self.running_id(vm, "vm")).map_err(|e| e.with_field(format!("[{i}].vm")))?)
+                }
                 (None, Some(s)) => Reporter::Server(ServerId(s)),
                 (None, None) => unreachable!("check_usage requires one"),
             };

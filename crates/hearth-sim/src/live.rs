@@ -73,14 +73,16 @@ pub enum LiveError {
 /// The fleet's state between events; see the module docs.
 pub struct LiveFleet {
     servers: Servers,
-    /// Every VM that arrived, by id; usage series grow with reports and are
-    /// dropped when the VM leaves.
+    /// The latest VM under each id (ids of VMs gone are reused); usage
+    /// series grow with reports and are dropped when the VM leaves.
     vms: Vec<Vm>,
     host: Vec<Option<ServerId>>,
     /// Ids of VMs that left or were rejected, for later arrivals: the
     /// VM table holds the most VMs ever running at once, not every VM
     /// ever seen, so a long-running service's memory stays flat.
     free: Vec<VmId>,
+    /// VMs that arrived so far: the next one's place in arrival order.
+    arrivals: u64,
     history: Option<History>,
     rng: SimRng,
     /// The step arrivals and departures happen at.
@@ -102,6 +104,7 @@ impl LiveFleet {
             vms: Vec::new(),
             host: Vec::new(),
             free: Vec::new(),
+            arrivals: 0,
             history: uses_history.then(History::default),
             rng: SimRng::seed_from_u64(config.seed),
             now: Step(0),
@@ -152,7 +155,7 @@ impl LiveFleet {
         let id = self.admit(arrival);
         let vm = &self.vms[id.0 as usize];
         let mut log = RunMetrics::default();
-        let server = if vm.request.fits_within(&self.servers.largest_limit) {
+        let settled = if vm.request.fits_within(&self.servers.largest_limit) {
             let fleet = FleetView {
                 servers: &self.servers,
                 now: self.now,
@@ -162,10 +165,16 @@ impl LiveFleet {
             let choice = policy.place(&VmView::of(vm), &fleet, &mut self.rng);
             let name = || policy.name();
             let vms = &self.vms;
-            settle(choice, &name, &mut self.servers, vms, &mut self.host, vm, &mut log)?
+            settle(choice, &name, &mut self.servers, vms, &mut self.host, vm, &mut log)
         } else {
-            None
+            Ok(None)
         };
+        // A policy error changes nothing (it comes before any eviction), so
+        // the VM's id goes back as if it never arrived.
+        let server = settled.inspect_err(|_| {
+            self.free.push(id);
+            self.servers.already_running.remove(&id);
+        })?;
         for e in &log.eviction_log {
             self.left(e.vm);
         }
@@ -220,9 +229,17 @@ impl LiveFleet {
             self.vms.push(vm);
             self.host.push(None);
         }
-        if let Some(usage) = arrival.usage {
-            self.servers.already_running.insert(id, usage);
+        // Inserted or removed: a reused id must not keep the usage of the
+        // VM that had it earlier in this step.
+        match arrival.usage {
+            Some(usage) => self.servers.already_running.insert(id, usage),
+            None => self.servers.already_running.remove(&id),
+        };
+        if self.servers.arrival_order.len() <= i {
+            self.servers.arrival_order.resize(i + 1, 0);
         }
+        self.servers.arrival_order[i] = self.arrivals;
+        self.arrivals += 1;
         id
     }
 

@@ -61,7 +61,7 @@ fn victims_on(servers: &Servers, vms: &[Vm], s: usize, vm: &Vm, now: Step) -> Op
     spots.sort_by(|a, b| {
         weight(&b.1, &limit)
             .total_cmp(&weight(&a.1, &limit))
-            .then(a.0.cmp(&b.0))
+            .then(servers.arrival_rank(a.0).cmp(&servers.arrival_rank(b.0)))
     });
     let mut load = admission.counted(servers.observed(s), servers.committed[s]);
     let mut victims = Vec::new();

@@ -35,6 +35,10 @@ pub(crate) struct Servers {
     /// with their measured usage: like VMs before `observed_from`, they
     /// count by it until the step's measurement (which clears this).
     pub already_running: HashMap<VmId, Resources>,
+    /// A live fleet's arrival order of the VM under each id (it reuses the
+    /// ids of VMs gone), so that ties between eviction victims break as in
+    /// the simulator, whose ids are in arrival order. Empty in the engine.
+    pub arrival_order: Vec<u64>,
     /// The largest admission limit of any server, per resource: a VM
     /// requesting more is admitted nowhere, whatever the fleet's state.
     pub largest_limit: Resources,
@@ -61,6 +65,7 @@ impl Servers {
             admission,
             observed_from,
             already_running: HashMap::new(),
+            arrival_order: Vec::new(),
             largest_limit: fleet.capacities.iter().fold(Resources::default(), |m, c| {
                 let l = admission.limit(*c);
                 Resources::new(m.cpu.0.max(l.cpu.0), m.memory.0.max(l.memory.0))
@@ -132,6 +137,15 @@ impl Servers {
             add_series(&mut self.cpu[base..], &vm.usage.cpu[from..], -1.0);
             add_series(&mut self.memory[base..], &vm.usage.memory[from..], -1.0);
         }
+    }
+
+    /// Where VM `id` stands in arrival order: its id, unless a live fleet
+    /// reuses ids.
+    pub fn arrival_rank(&self, id: VmId) -> u64 {
+        self.arrival_order
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(u64::from(id.0))
     }
 
     /// What a VM placed since the last measurement counts for: its request,

@@ -105,3 +105,18 @@ fn ids_of_vms_gone_are_reused_so_the_vm_table_stays_at_the_running_peak() {
     assert!(live.depart(b.vm).is_ok() && live.depart(c.vm).is_ok());
     assert!(live.depart(c.vm).is_err(), "gone VMs are not running");
 }
+
+#[test]
+fn a_reused_id_does_not_inherit_the_measured_usage_of_the_vm_before_it() {
+    let mut live = fleet(1);
+    let mut decider = Decider::Online(Box::new(FirstAdmitting));
+    let running = live
+        .arrive(arrival(14.0, Some(Resources::new(2.0, 4.0))), &mut decider)
+        .unwrap();
+    live.depart(running.vm).unwrap();
+    // Same step, same id, no usage: it counts by its 14-core request.
+    let new = live.arrive(arrival(14.0, None), &mut decider).unwrap();
+    assert_eq!(new.vm, running.vm);
+    assert_eq!(live.view().observed(ServerId(0)).cpu.0, 14.0);
+    assert_eq!(live.arrive(arrival(4.0, None), &mut decider).unwrap().server, None);
+}
