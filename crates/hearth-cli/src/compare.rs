@@ -62,6 +62,8 @@ pub struct CompareArgs {
     /// (rl); each file's kind is read from it.
     #[arg(long)]
     pub model: Vec<PathBuf>,
+    #[command(flatten)]
+    pub forecast: crate::policies_nn::ForecastRefreshArgs,
 }
 
 #[derive(Serialize, Clone)]
@@ -125,7 +127,8 @@ pub fn compute(args: &CompareArgs) -> Result<Compared> {
         .clone()
         .unwrap_or_else(|| hearth_place::HEURISTICS.iter().map(|s| s.to_string()).collect());
     let models: Vec<&std::path::Path> = args.model.iter().map(PathBuf::as_path).collect();
-    let ctx = PolicyContext::with_models(&models, args.fleet.overload_threshold)?;
+    let mut ctx = PolicyContext::with_models(&models, args.fleet.overload_threshold)?;
+    ctx.nn.set_forecast_refresh(args.forecast.forecast_refresh_steps);
     for p in &policies {
         decider(p, &ctx)?; // fail on a bad name or a missing model before any work
     }
@@ -392,6 +395,7 @@ pub fn write_outputs(args: &CompareArgs, out: &Compared) -> Result<()> {
             "overload_threshold": args.fleet.overload_threshold,
             "seed": args.seed,
             "seeds": args.seeds,
+            "forecast_refresh_steps": args.forecast.forecast_refresh_steps,
             "results": results,
             "lower_bound": bound,
             "chosen_fleet_load": loads,

@@ -131,6 +131,8 @@ pub struct EvalArgs {
     pub policies: Option<Vec<String>>,
     #[command(flatten)]
     pub fleet: FleetArgs,
+    #[command(flatten)]
+    pub forecast: crate::policies_nn::ForecastRefreshArgs,
     #[arg(long)]
     pub json: Option<PathBuf>,
 }
@@ -279,7 +281,8 @@ fn eval_policies() -> Vec<String> {
 
 fn eval_cmd(a: EvalArgs) -> Result<()> {
     let models: Vec<&std::path::Path> = a.model.iter().map(PathBuf::as_path).collect();
-    let ctx = PolicyContext::with_models(&models, a.fleet.overload_threshold)?;
+    let mut ctx = PolicyContext::with_models(&models, a.fleet.overload_threshold)?;
+    ctx.nn.set_forecast_refresh(a.forecast.forecast_refresh_steps);
     let (w, source) = match &a.workload {
         Some(p) => (a.workload_file.read(p)?, p.display().to_string()),
         None => {
@@ -319,7 +322,8 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     }
     if let Some(path) = &a.json {
         let doc = json!({"workload": {"source": source, "vms": w.vms.len(), "provenance": w.provenance},
-            "model": a.model.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(), "seed": a.seed, "seeds": a.seeds, "tables": tables});
+            "model": a.model.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(), "seed": a.seed, "seeds": a.seeds,
+            "forecast_refresh_steps": a.forecast.forecast_refresh_steps, "tables": tables});
         write_json(path, &doc)?;
         eprintln!("wrote {}", path.display());
     }

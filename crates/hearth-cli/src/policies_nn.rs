@@ -9,6 +9,16 @@ use std::path::Path;
 /// Magic of hearth-nn's model files (see `hearth_nn::NN_FILE`).
 const NN_MAGIC: &[u8] = b"HEARTHNN";
 
+/// `--forecast-refresh-steps`, shared by the commands that run `forecast-lstm`/`forecast-tcn`.
+#[derive(clap::Args, Clone, Copy, Debug)]
+pub struct ForecastRefreshArgs {
+    /// Steps forecast-lstm and forecast-tcn reuse a VM's forecast (shifted by its age) before
+    /// forecasting it afresh; 1: a fresh forecast every step. Larger is cheaper per decision and
+    /// staler (EVALUATION.md, issue 8, measures both).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub forecast_refresh_steps: u32,
+}
+
 /// Whether the file is a hearth-nn model (a usage forecaster or a PPO policy) rather than a
 /// FirePlace model.
 pub fn is_nn_file(path: &Path) -> Result<bool> {
@@ -35,9 +45,6 @@ mod enabled {
     use hearth_nnpolicy::{Architecture, ForecastPlacement, UsageForecaster};
     use std::sync::Arc;
 
-    /// Steps a VM's forecast is reused (shifted) before it is made afresh.
-    const FORECAST_REFRESH_STEPS: u32 = 1;
-
     /// Model files read once; each decider builds its own network from them (cheap, and
     /// burn's modules need not be shared across the sizing threads).
     #[derive(Clone, Default)]
@@ -45,9 +52,16 @@ mod enabled {
         lstm: Option<Arc<(Saved, String)>>,
         tcn: Option<Arc<(Saved, String)>>,
         ppo: Option<Arc<(Saved, String)>>,
+        /// Steps a VM's forecast is reused (shifted) before it is made afresh; 0 (unset) means 1.
+        forecast_refresh_steps: u32,
     }
 
     impl NnModels {
+        /// Sets how many steps forecast placement reuses a VM's forecast (at least 1).
+        pub fn set_forecast_refresh(&mut self, steps: u32) {
+            self.forecast_refresh_steps = steps;
+        }
+
         /// Reads a hearth-nn file and files it under the policy that uses it.
         pub fn add(&mut self, path: &Path) -> Result<()> {
             let shown = path.display().to_string();
@@ -87,7 +101,7 @@ mod enabled {
             Ok(Decider::Online(Box::new(ForecastPlacement::new(
                 2,
                 model,
-                FORECAST_REFRESH_STEPS,
+                self.forecast_refresh_steps.max(1),
             ))))
         }
     }
@@ -105,6 +119,9 @@ mod disabled {
     pub struct NnModels;
 
     impl NnModels {
+        /// Nothing to set: the forecast policies are refused without the feature.
+        pub fn set_forecast_refresh(&mut self, _steps: u32) {}
+
         pub fn add(&mut self, path: &Path) -> Result<()> {
             anyhow::bail!("{}: a neural model; {ENABLE}", path.display())
         }

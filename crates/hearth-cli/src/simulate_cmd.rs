@@ -40,6 +40,8 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     #[command(flatten)]
+    pub forecast: crate::policies_nn::ForecastRefreshArgs,
+    #[command(flatten)]
     pub fleet: FleetArgs,
     /// Write the run's metrics as JSON here.
     #[arg(long)]
@@ -92,7 +94,8 @@ pub fn compute(args: &SimulateArgs) -> Result<Simulated> {
     let [admission] = admissions[..] else {
         bail!("--admission both: simulate runs one admission mode; choose usage, usage-lagged or requests");
     };
-    let ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
+    let mut ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
+    ctx.nn.set_forecast_refresh(args.forecast.forecast_refresh_steps);
     decider(&args.policy, &ctx)?; // a bad name fails before the workload is built
     let (workload, source) = load_workload(args)?;
     eprintln!("workload: {source}");
@@ -118,7 +121,8 @@ fn load_workload(args: &SimulateArgs) -> Result<(Workload, String)> {
 
 fn write_outputs(args: &SimulateArgs, source: &str, admission: &str, m: &RunMetrics) -> Result<()> {
     if let Some(path) = &args.json {
-        let doc = json!({"workload": source, "admission": admission, "seed": args.seed, "metrics": m});
+        let doc = json!({"workload": source, "admission": admission, "seed": args.seed,
+            "forecast_refresh_steps": args.forecast.forecast_refresh_steps, "metrics": m});
         write_json(path, &doc)?;
     }
     if let Some(path) = &args.step_loads {

@@ -76,3 +76,63 @@ fn placement_never_needs_it() {
     ]);
     assert!(table.contains("overload"), "{table}");
 }
+
+#[test]
+fn forecast_refresh_is_an_option_recorded_with_the_run() {
+    let refused = hearth(&[
+        "simulate",
+        "--policy",
+        "power-of-two",
+        "--servers",
+        "3",
+        "--forecast-refresh-steps",
+        "0",
+    ]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("--forecast-refresh-steps"));
+    if !HAS_NN {
+        return;
+    }
+    let planetlab = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/samples/planetlab");
+    let (imported, workload, model, json) = (
+        tmp("refresh-pl.parquet"),
+        tmp("refresh-w.parquet"),
+        tmp("refresh-tcn.hnn"),
+        tmp("refresh.json"),
+    );
+    ok(&["trace", "import", "planetlab", planetlab, "-o", s(&imported)]);
+    ok(&[
+        "trace",
+        "stagger",
+        s(&imported),
+        "--vms",
+        "300",
+        "--seed",
+        "1",
+        "-o",
+        s(&workload),
+    ]);
+    let tiny = ["--epochs", "1", "--width", "4", "--max-windows", "200"];
+    let mut train = vec!["forecast", "train", "--model", "tcn", "--workload", s(&workload)];
+    train.extend(tiny);
+    train.extend(["--out", s(&model)]);
+    ok(&train);
+    ok(&[
+        "simulate",
+        "--workload",
+        s(&workload),
+        "--policy",
+        "forecast-tcn",
+        "--model",
+        s(&model),
+        "--servers",
+        "40",
+        "--forecast-refresh-steps",
+        "6",
+        "--json",
+        s(&json),
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["forecast_refresh_steps"], 6, "{doc}");
+    assert_eq!(doc["metrics"]["policy"], "forecast-tcn", "{doc}");
+}
