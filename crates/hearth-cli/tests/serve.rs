@@ -318,18 +318,7 @@ fn replay_of_a_window_with_vms_already_running_decides_as_the_simulator() {
     // evictions. FirePlace reads the history store (tenant and VM-type usage),
     // so its decisions check that the service keeps it as the simulator does.
     let model = tmp("fp-tiny.json");
-    common::ok(&[
-        "fireplace",
-        "train",
-        "--sample",
-        "openb",
-        "--vms",
-        "400",
-        "--dagger-rounds",
-        "1",
-        "--out",
-        s(&model),
-    ]);
+    common::ok(&[&common::TINY_TRAIN[..], &["--out", s(&model)]].concat());
     for (policy, model) in [("power-of-two", None), ("fireplace", Some(model.as_path()))] {
         let case = Case {
             policy,

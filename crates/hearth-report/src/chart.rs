@@ -61,3 +61,23 @@ pub fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
     let span = if hi > lo { hi - lo } else { 1.0 };
     (lo - 0.05 * span)..(hi + 0.05 * span)
 }
+
+/// Draws the series' legend at `position`, on a translucent white box.
+pub fn legend<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.85))
+        .border_style(REFERENCE)
+        .label_font((FONT, 11))
+        .draw()?;
+    Ok(())
+}
+
+/// A legend marker: a short line in the series' colour and width.
+pub fn line_marker(c: RGBColor, width: u32) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(width))
+}

@@ -2,7 +2,7 @@
 //! forecast against the actual rate with its 80% interval, and the
 //! forecasts of a saved model with their intervals.
 
-use crate::chart::{colour, padded, svg, DrawResult, FONT, REFERENCE};
+use crate::chart::{colour, legend, line_marker, padded, svg, FONT};
 use crate::inputs::{Forecast, ForecastSeries, Score};
 use plotters::prelude::*;
 use std::collections::BTreeMap;
@@ -18,17 +18,6 @@ fn by_model(scores: &[Score]) -> Vec<(String, Vec<&Score>)> {
         }
     }
     order
-}
-
-fn legend<'a, 'b: 'a, CT: CoordTranslate>(chart: &mut ChartContext<'a, SVGBackend<'b>, CT>) -> DrawResult {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(REFERENCE)
-        .label_font((FONT, 11))
-        .draw()?;
-    Ok(())
 }
 
 /// RMSE of each model against the horizon (hours ahead), over all test clusters.
@@ -60,10 +49,10 @@ pub fn rmse_by_horizon(title: &str, scores: &[Score]) -> crate::Result<String> {
             chart
                 .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
                 .label(name.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(line_marker(c, 2));
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
         }
-        legend(&mut chart)
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
 
@@ -115,10 +104,10 @@ pub fn rmse_by_bucket(title: &str, scores: &[Score]) -> crate::Result<String> {
             chart
                 .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
                 .label(name.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(line_marker(c, 2));
             chart.draw_series(pts.iter().map(|p| Circle::new(p.clone(), 3, c.filled())))?;
         }
-        legend(&mut chart)
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
 
@@ -156,12 +145,12 @@ pub fn forecast_vs_actual(title: &str, s: &ForecastSeries) -> crate::Result<Stri
         chart
             .draw_series(LineSeries::new(at(&s.actual), ac.stroke_width(2)))?
             .label("actual")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+            .legend(line_marker(ac, 2));
         chart
             .draw_series(LineSeries::new(at(&s.forecast), fc.stroke_width(2)))?
             .label(format!("{} ({}) forecast +{} h", s.model, s.level, s.horizon_h))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], fc.stroke_width(2)));
-        legend(&mut chart)
+            .legend(line_marker(fc, 2));
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }
 
@@ -201,11 +190,11 @@ pub fn predictions(title: &str, rows: &[Forecast]) -> crate::Result<String> {
             chart
                 .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
                 .label(format!("{name} (as of {})", rs[0].as_of))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(line_marker(c, 2));
             chart.draw_series(rs.iter().map(|r| {
                 ErrorBar::new_vertical(r.horizon_h as f64 + dx, r.lower, r.rate, r.upper, c.stroke_width(2), 8)
             }))?;
         }
-        legend(&mut chart)
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)
     })
 }

@@ -2,7 +2,7 @@
 //! lower bound), overload rate against fleet size from the sizing search,
 //! and the chosen fleet's load per step.
 
-use crate::chart::{colour, padded, svg, FONT, REFERENCE};
+use crate::chart::{colour, legend, line_marker, padded, svg, FONT, REFERENCE};
 use crate::inputs::{PolicyRow, StepLoad};
 use plotters::prelude::*;
 
@@ -44,7 +44,7 @@ pub fn servers_needed(title: &str, rows: &[&PolicyRow], bound: Option<usize>) ->
                     REFERENCE.stroke_width(2),
                 )))?
                 .label(format!("fluid lower bound ({b})"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], REFERENCE.stroke_width(2)));
+                .legend(line_marker(REFERENCE, 2));
         }
         for (i, r) in rows.iter().enumerate() {
             let c = colour(i);
@@ -65,13 +65,7 @@ pub fn servers_needed(title: &str, rows: &[&PolicyRow], bound: Option<usize>) ->
                 None => chart.draw_series(std::iter::once(Cross::new((x_max, y()), 7, c.stroke_width(3))))?,
             };
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(REFERENCE)
-            .draw()?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     })
 }
 
@@ -118,7 +112,7 @@ pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate:
                 REFERENCE.stroke_width(2),
             ))?
             .label(format!("limit {}%", limit * 100.0))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], REFERENCE.stroke_width(2)));
+            .legend(line_marker(REFERENCE, 2));
         for (i, r) in rows.iter().enumerate() {
             let c = colour(i);
             let done: Vec<(f64, f64)> = (r.search.iter().filter(|p| !p.stopped_early))
@@ -127,19 +121,12 @@ pub fn overload_vs_fleet(title: &str, rows: &[&PolicyRow], limit: f64) -> crate:
             chart
                 .draw_series(LineSeries::new(done.clone(), c.stroke_width(2)))?
                 .label(r.policy.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(line_marker(c, 2));
             chart.draw_series(done.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
             let early = r.search.iter().filter(|p| p.stopped_early);
             chart.draw_series(early.map(|p| Cross::new((p.servers as f64, l), 4, c.stroke_width(2))))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(REFERENCE)
-            .label_font((FONT, 11))
-            .draw()?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 
@@ -170,7 +157,7 @@ pub fn step_load(title: &str, s: &StepLoad) -> crate::Result<String> {
                 REFERENCE.stroke_width(2),
             ))?
             .label("capacity")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], REFERENCE.stroke_width(2)));
+            .legend(line_marker(REFERENCE, 2));
         for (name, points, c) in [
             ("busiest server", peak, colour(1)),
             ("mean of active servers", mean, colour(0)),
@@ -178,14 +165,8 @@ pub fn step_load(title: &str, s: &StepLoad) -> crate::Result<String> {
             chart
                 .draw_series(LineSeries::new(points, c.stroke_width(2)))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
+                .legend(line_marker(c, 2));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(REFERENCE)
-            .draw()?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }

@@ -4,19 +4,16 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{call, power_of_two, router, setup};
+use common::{call, place, power_of_two, router, setup};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 #[tokio::test]
 async fn place_report_read_and_remove() {
     let app = router(setup());
-    let (status, placed) = call(
+    let (status, placed) = place(
         &app,
-        "POST",
-        "/v1/vms",
         r#"{"id":"vm-1","cpu_cores":2,"memory_gib":4,"priority":"spot","tenant":"acme"}"#,
-        None,
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{placed}");
@@ -35,14 +32,7 @@ async fn place_report_read_and_remove() {
     let (status, answer) = call(&app, "POST", "/v1/usage", usage, None).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     // The next event closes step 0: its usage becomes the measurement.
-    let (status, placed2) = call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"vm-2","cpu_cores":1,"memory_gib":1}"#,
-        None,
-    )
-    .await;
+    let (status, placed2) = place(&app, r#"{"id":"vm-2","cpu_cores":1,"memory_gib":1}"#).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(placed2["step"], 1);
     let (_, server_state) = call(&app, "GET", &format!("/v1/servers/{server}"), "", None).await;
@@ -58,36 +48,15 @@ async fn place_report_read_and_remove() {
     let (status, _) = call(&app, "DELETE", "/v1/vms/vm-1", "", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // A departed VM's id may come back.
-    let (status, _) = call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"vm-1","cpu_cores":1,"memory_gib":1}"#,
-        None,
-    )
-    .await;
+    let (status, _) = place(&app, r#"{"id":"vm-1","cpu_cores":1,"memory_gib":1}"#).await;
     assert_eq!(status, StatusCode::CREATED);
 }
 
 #[tokio::test]
 async fn metrics_count_decisions_by_outcome() {
     let app = router(setup());
-    call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"a","cpu_cores":2,"memory_gib":4}"#,
-        None,
-    )
-    .await;
-    call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"b","cpu_cores":200,"memory_gib":4}"#,
-        None,
-    )
-    .await;
+    place(&app, r#"{"id":"a","cpu_cores":2,"memory_gib":4}"#).await;
+    place(&app, r#"{"id":"b","cpu_cores":200,"memory_gib":4}"#).await;
     let resp = tower::ServiceExt::oneshot(
         app.clone(),
         axum::http::Request::get("/metrics")
@@ -141,14 +110,7 @@ async fn a_refused_reload_keeps_the_old_model_serving() {
     );
     let (_, fleet) = call(&app, "GET", "/v1/fleet", "", None).await;
     assert_eq!(fleet["model_version"], "none");
-    let (status, _) = call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"a","cpu_cores":2,"memory_gib":4}"#,
-        None,
-    )
-    .await;
+    let (status, _) = place(&app, r#"{"id":"a","cpu_cores":2,"memory_gib":4}"#).await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, answer) = call(&app, "POST", "/v1/admin/reload", "", None).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -172,7 +134,7 @@ async fn a_journal_rebuilds_the_fleet_after_a_restart() {
             r#"{{"id":"vm-{i}","cpu_cores":2,"memory_gib":4,"tenant":"t{}"}}"#,
             i % 2
         );
-        let (status, _) = call(&app, "POST", "/v1/vms", &body, None).await;
+        let (status, _) = place(&app, &body).await;
         assert_eq!(status, StatusCode::CREATED);
     }
     let usage =

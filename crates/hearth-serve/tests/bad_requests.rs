@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{call, router, setup};
+use common::{call, place, router, setup};
 
 /// (method, path, body, status, field or message fragment)
 const CASES: &[(&str, &str, &str, u16, &str)] = &[
@@ -230,14 +230,7 @@ const CASES: &[(&str, &str, &str, u16, &str)] = &[
 #[tokio::test]
 async fn each_bad_request_gets_a_4xx_naming_the_field_and_changes_nothing() {
     let app = router(setup());
-    let (status, _) = call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"placed-0","cpu_cores":2,"memory_gib":4}"#,
-        None,
-    )
-    .await;
+    let (status, _) = place(&app, r#"{"id":"placed-0","cpu_cores":2,"memory_gib":4}"#).await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, before) = call(&app, "GET", "/v1/fleet", "", None).await;
     for &(method, path, body, want, names) in CASES {
@@ -261,21 +254,14 @@ async fn an_oversized_body_is_413() {
         r#"{{"id":"a","cpu_cores":2,"memory_gib":4,"tenant":"{}"}}"#,
         "x".repeat(5000)
     );
-    let (status, _) = call(&app, "POST", "/v1/vms", &big, None).await;
+    let (status, _) = place(&app, &big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]
 async fn a_vm_no_server_admits_is_409_with_the_reason() {
     let app = router(setup());
-    let (status, answer) = call(
-        &app,
-        "POST",
-        "/v1/vms",
-        r#"{"id":"huge","cpu_cores":25,"memory_gib":4}"#,
-        None,
-    )
-    .await;
+    let (status, answer) = place(&app, r#"{"id":"huge","cpu_cores":25,"memory_gib":4}"#).await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
     assert!(
         answer["error"].as_str().unwrap().contains("no server admits"),

@@ -43,6 +43,11 @@ pub fn router(setup: Setup) -> Router {
     hearth_serve::start(setup).unwrap().router
 }
 
+/// `POST /v1/vms` with `body`, without a token.
+pub async fn place(router: &Router, body: &str) -> (StatusCode, Value) {
+    call(router, "POST", "/v1/vms", body, None).await
+}
+
 /// Sends one request; returns the status and the JSON answer (Null if none).
 pub async fn call(router: &Router, method: &str, uri: &str, body: &str, token: Option<&str>) -> (StatusCode, Value) {
     let mut req = Request::builder()
