@@ -223,19 +223,6 @@ impl<'w> Engine<'w> {
         }
     }
 
-    /// Adds every running VM's usage at `now` (measured at the step's end)
-    /// to the history store, when one is kept. Only servers that ever held a
-    /// VM can have residents; the walk is in id order, as before.
-    fn measure_history(&mut self, now: Step) {
-        let Some(h) = &mut self.history else { return };
-        for &s in &self.servers.used {
-            for id in &self.servers.residents[s as usize] {
-                let vm = &self.workload.vms[id.0 as usize];
-                h.measured(keys(vm), vm.usage_at(now));
-            }
-        }
-    }
-
     /// Ends step `now` in one pass over the servers that ever held a VM
     /// (the others have no load and nothing to measure): its load becomes
     /// what is observed next, and overloads, utilisation and peak-to-average
@@ -268,7 +255,9 @@ impl<'w> Engine<'w> {
             util_sum += util;
             util_max = util_max.max(util);
         }
-        self.measure_history(now);
+        if let Some(h) = &mut self.history {
+            record_history(h, &self.servers, &self.workload.vms, now);
+        }
         acc.active_server_steps += active;
         acc.utilisation_sum += util_sum;
         if active > 0 && util_sum > 0.0 {
@@ -300,6 +289,19 @@ pub(crate) fn settle(
         }),
         None if vm.priority == Priority::OnDemand => Ok(spot::make_room(servers, vms, host, vm, metrics)),
         None => Ok(None),
+    }
+}
+
+/// Adds every running VM's usage at `now` (measured at the step's end) to
+/// the history store. Only servers that ever held a VM can have residents;
+/// the walk is in server id order. The engine and the live fleet both end a
+/// step with it, so the store sees the same sequence in each.
+pub(crate) fn record_history(h: &mut History, servers: &Servers, vms: &[Vm], now: Step) {
+    for &s in &servers.used {
+        for id in &servers.residents[s as usize] {
+            let vm = &vms[id.0 as usize];
+            h.measured(keys(vm), vm.usage_at(now));
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! departures, then arrivals, then the step's usage reports; the step closes
 //! (its load becomes the measurement) at the first event of a later step.
 
-use crate::engine::{keys, settle};
+use crate::engine::{keys, record_history, settle};
 use crate::fleet::{Fleet, ServerId};
 use crate::history::History;
 use crate::metrics::{Eviction, RunMetrics};
@@ -408,12 +408,11 @@ impl LiveFleet {
             let s = self.servers.used[j] as usize;
             self.servers.measure(s, t);
             for &id in &self.servers.residents[s] {
-                let vm = &mut self.vms[id.0 as usize];
-                pad_usage(vm, t);
-                if let Some(h) = &mut self.history {
-                    h.measured(keys(vm), vm.usage_at(t));
-                }
+                pad_usage(&mut self.vms[id.0 as usize], t);
             }
+        }
+        if let Some(h) = &mut self.history {
+            record_history(h, &self.servers, &self.vms, t);
         }
     }
 }
