@@ -3,7 +3,7 @@
 //! when admissible servers are rare. Both phases pick uniformly among the
 //! admissible servers, so the fallback does not bias the choice.
 
-use hearth_sim::{FleetView, ServerId, SimRng, VmView};
+use hearth_sim::{AdmissionLoad, FleetView, ServerId, SimRng, VmView};
 use rand::Rng;
 
 /// Random draws per wanted server before falling back to a scan.
@@ -37,27 +37,11 @@ pub fn sample_admissible(k: usize, vm: &VmView, fleet: &FleetView, rng: &mut Sim
     picked
 }
 
-/// The admissible server with the highest score (ties: lowest id), by a scan
-/// of [`FleetView::candidates`]: `score` must depend only on what the view
-/// answers about the server (not on its id), as every heuristic's does.
-pub fn best_by<F: FnMut(ServerId) -> f64>(vm: &VmView, fleet: &FleetView, mut score: F) -> Option<ServerId> {
-    let mut best: Option<(ServerId, f64)> = None;
-    for s in fleet.candidates() {
-        if !fleet.admits(s, vm) {
-            continue;
-        }
-        let x = score(s);
-        if best.is_none_or(|(_, b)| x > b) {
-            best = Some((s, x));
-        }
-    }
-    best.map(|(s, _)| s)
-}
-
 /// Per-resource headroom left on a server by the admission test after
 /// placing the VM, as fractions of the server's limit: (cpu, memory).
-pub fn headroom_after(s: ServerId, vm: &VmView, fleet: &FleetView) -> (f64, f64) {
-    let (counted, limit) = fleet.admission_load(s);
+#[inline]
+pub fn headroom_after(load: AdmissionLoad, vm: &VmView) -> (f64, f64) {
+    let AdmissionLoad { counted, limit } = load;
     let frac = |used: f32, req: f32, cap: f32| {
         if cap > 0.0 {
             ((cap - used - req) / cap) as f64

@@ -94,7 +94,7 @@ fn view_digest(fleet: &FleetView, vms: usize) -> u64 {
         res(fleet.measured(s));
         res(fleet.committed(s));
         res(fleet.capacity(s));
-        let (counted, limit) = fleet.admission_load(s);
+        let hearth_sim::AdmissionLoad { counted, limit } = fleet.admission_load(s);
         res(counted);
         res(limit);
     }

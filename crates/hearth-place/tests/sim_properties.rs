@@ -80,7 +80,7 @@ impl Policy for Checker {
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
         for s in fleet.ids() {
-            let (counted, limit) = fleet.admission_load(s);
+            let hearth_sim::AdmissionLoad { counted, limit } = fleet.admission_load(s);
             if let Admission::Requests { .. } = self.admission {
                 assert!(counted.cpu.0 <= limit.cpu.0 + 1e-3 && counted.memory.0 <= limit.memory.0 + 1e-3);
             }

@@ -47,18 +47,16 @@ impl Admission {
     /// `committed` requests admits a VM requesting `request`.
     #[inline]
     pub fn admits(&self, capacity: Resources, observed: Resources, committed: Resources, request: Resources) -> bool {
-        match *self {
-            Admission::Usage | Admission::UsageLagged => {
-                observed.cpu.0 + request.cpu.0 <= capacity.cpu.0
-                    && observed.memory.0 + request.memory.0 <= capacity.memory.0
-            }
-            Admission::Requests {
-                cpu_oversub,
-                memory_oversub,
-            } => {
-                committed.cpu.0 + request.cpu.0 <= capacity.cpu.0 * cpu_oversub
-                    && committed.memory.0 + request.memory.0 <= capacity.memory.0 * memory_oversub
-            }
+        self.load(capacity, observed, committed).admits(request)
+    }
+
+    /// What the test counts on a server and the limit it compares that
+    /// with.
+    #[inline]
+    pub fn load(&self, capacity: Resources, observed: Resources, committed: Resources) -> AdmissionLoad {
+        AdmissionLoad {
+            counted: self.counted(observed, committed),
+            limit: self.limit(capacity),
         }
     }
 
@@ -81,5 +79,25 @@ impl Admission {
                 memory_oversub,
             } => Resources::new(capacity.cpu.0 * cpu_oversub, capacity.memory.0 * memory_oversub),
         }
+    }
+}
+
+/// One server as the admission test sees it: the load it counts (observed
+/// usage, or committed requests under `requests` admission) and the limit it
+/// compares that with (capacity, times oversubscription under `requests`),
+/// in cores and GiB.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdmissionLoad {
+    pub counted: Resources,
+    pub limit: Resources,
+}
+
+impl AdmissionLoad {
+    /// Whether a VM requesting `request` fits, per resource: the same
+    /// comparison [`Admission::admits`] makes.
+    #[inline]
+    pub fn admits(&self, request: Resources) -> bool {
+        self.counted.cpu.0 + request.cpu.0 <= self.limit.cpu.0
+            && self.counted.memory.0 + request.memory.0 <= self.limit.memory.0
     }
 }

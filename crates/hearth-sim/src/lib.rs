@@ -21,7 +21,7 @@ mod spot;
 mod state;
 pub mod view;
 
-pub use admission::Admission;
+pub use admission::{Admission, AdmissionLoad};
 pub use engine::{run, run_observed, SimConfig};
 pub use fleet::{Fleet, FleetSpec, ServerId};
 pub use hindsight::Hindsight;
@@ -31,7 +31,7 @@ pub use lower_bound::{fluid_lower_bound, LowerBound};
 pub use metrics::{Eviction, RunMetrics};
 pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
 pub use sizing::{servers_needed, Probe, Sizing, SizingOptions};
-pub use view::{with_full_scans, FleetView, VmView};
+pub use view::{with_full_scans, Candidates, FleetView, VmView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {

@@ -3,7 +3,7 @@
 //! adds its whole usage series at once). Policies never see this type: they
 //! get a [`crate::FleetView`] of the past and present only.
 
-use crate::admission::Admission;
+use crate::admission::{Admission, AdmissionLoad};
 use crate::fleet::{Fleet, ServerId};
 use hearth_trace::{Priority, Resources, Step, Vm, VmId};
 use std::collections::HashMap;
@@ -22,6 +22,10 @@ pub(crate) struct Servers {
     pub unmeasured: Vec<Resources>,
     /// Sum of resident VMs' requests.
     pub committed: Vec<Resources>,
+    /// What the admission test counts on each server and its limit, from
+    /// the three above: kept by every method that changes them, since every
+    /// heuristic's scan of every arrival reads it.
+    pub admission_loads: Vec<AdmissionLoad>,
     pub residents: Vec<Vec<VmId>>,
     /// Resident spot VMs per server, so eviction skips servers without any.
     pub spot_residents: Vec<u32>,
@@ -59,6 +63,11 @@ impl Servers {
             measured: vec![Resources::default(); n],
             unmeasured: vec![Resources::default(); n],
             committed: vec![Resources::default(); n],
+            admission_loads: fleet
+                .capacities
+                .iter()
+                .map(|&c| admission.load(c, Resources::default(), Resources::default()))
+                .collect(),
             residents: vec![Vec::new(); n],
             spot_residents: vec![0; n],
             last_placement: vec![None; n],
@@ -92,8 +101,18 @@ impl Servers {
 
     #[inline]
     pub fn admits(&self, s: usize, request: Resources) -> bool {
-        self.admission
-            .admits(self.capacity[s], self.observed(s), self.committed[s], request)
+        self.admission_load(s).admits(request)
+    }
+
+    #[inline]
+    pub fn admission_load(&self, s: usize) -> AdmissionLoad {
+        self.admission_loads[s]
+    }
+
+    fn refresh_admission_load(&mut self, s: usize) {
+        self.admission_loads[s] = self
+            .admission
+            .load(self.capacity[s], self.observed(s), self.committed[s]);
     }
 
     /// Adds the VM to server `s` at step `now`: its request to what is
@@ -103,6 +122,7 @@ impl Servers {
         self.committed[i] += vm.request;
         let amount = self.unmeasured_amount(vm);
         self.unmeasured[i] += amount;
+        self.refresh_admission_load(i);
         self.residents[i].push(vm.id);
         self.spot_residents[i] += u32::from(vm.priority == Priority::Spot);
         if self.last_placement[i].is_none() {
@@ -127,6 +147,7 @@ impl Servers {
             self.measured[i] -= vm.usage_at(Step(now.0 - 1));
         }
         self.committed[i] -= vm.request;
+        self.refresh_admission_load(i);
         if let Some(pos) = self.residents[i].iter().position(|&v| v == vm.id) {
             self.residents[i].swap_remove(pos);
             self.spot_residents[i] -= u32::from(vm.priority == Priority::Spot);
@@ -180,6 +201,7 @@ impl Servers {
         // Float residue of departed VMs can leave a hair below zero.
         self.measured[s] = Resources::new(load.cpu.0.max(0.0), load.memory.0.max(0.0));
         self.unmeasured[s] = Resources::default();
+        self.refresh_admission_load(s);
         load
     }
 

@@ -32,16 +32,16 @@ impl Policy for BestFitThreshold {
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
         let mut best: Option<(ServerId, f64)> = None;
-        for s in fleet.candidates() {
+        fleet.for_each_load(|s, load| {
             let cap = fleet.capacity(s).cpu.0;
-            if cap <= 0.0 || !fleet.admits(s, vm) {
-                continue;
+            if cap <= 0.0 || !load.admits(vm.request) {
+                return;
             }
             let after = ((fleet.observed(s).cpu.0 + vm.request.cpu.0) / cap) as f64;
             if after < self.threshold && best.is_none_or(|(_, b)| after > b) {
                 best = Some((s, after));
             }
-        }
+        });
         best.map(|(s, _)| s)
     }
 }

@@ -1,5 +1,4 @@
 use super::shares::{load_shares, request_shares};
-use crate::sample::best_by;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
 /// Cosine similarity (dslab-iaas, `vm_placement_algorithms/cosine_similarity.rs`):
@@ -17,9 +16,9 @@ impl Policy for CosineSimilarity {
     }
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
-        best_by(vm, fleet, |s| {
-            let (lc, lm) = load_shares(s, fleet);
-            let (rc, rm) = request_shares(s, vm, fleet);
+        fleet.best_admissible(vm.request, |load| {
+            let (lc, lm) = load_shares(load);
+            let (rc, rm) = request_shares(load, vm);
             let (c, m) = (lc + rc, lm + rm);
             let norm = (c * c + m * m).sqrt();
             if norm > 0.0 {

@@ -1,5 +1,4 @@
 use super::shares::{load_shares, request_shares};
-use crate::sample::best_by;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
 /// Delta perpendicular distance (dslab-iaas,
@@ -19,9 +18,9 @@ impl Policy for DeltaPerpDistance {
     }
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
-        best_by(vm, fleet, |s| {
-            let (lc, lm) = load_shares(s, fleet);
-            let (rc, rm) = request_shares(s, vm, fleet);
+        fleet.best_admissible(vm.request, |load| {
+            let (lc, lm) = load_shares(load);
+            let (rc, rm) = request_shares(load, vm);
             (lc - lm).abs() - (lc + rc - lm - rm).abs()
         })
     }

@@ -1,5 +1,4 @@
-use crate::sample::best_by;
-use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
+use hearth_sim::{AdmissionLoad, FleetView, Policy, ServerId, SimRng, VmView};
 
 /// Tetris-style alignment (Grandl et al., SIGCOMM 2014): the admissible
 /// server whose remaining capacity vector best aligns with the VM's request,
@@ -13,8 +12,8 @@ impl Policy for DotProduct {
     }
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
-        best_by(vm, fleet, |s| {
-            let (counted, limit) = fleet.admission_load(s);
+        fleet.best_admissible(vm.request, |load| {
+            let AdmissionLoad { counted, limit } = load;
             let share = |x: f32, cap: f32| if cap > 0.0 { (x / cap) as f64 } else { 0.0 };
             let free_cpu = share(limit.cpu.0 - counted.cpu.0, limit.cpu.0);
             let free_mem = share(limit.memory.0 - counted.memory.0, limit.memory.0);

@@ -1,5 +1,4 @@
 use super::shares::{load_shares, mean_load_shares, request_shares};
-use crate::sample::best_by;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
 /// L2 norm-diff (dslab-iaas, `vm_placement_algorithms/norm_diff.rs`): the
@@ -17,9 +16,9 @@ impl Policy for NormDiff {
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
         let (wc, wm) = mean_load_shares(fleet);
-        best_by(vm, fleet, |s| {
-            let (lc, lm) = load_shares(s, fleet);
-            let (rc, rm) = request_shares(s, vm, fleet);
+        fleet.best_admissible(vm.request, |load| {
+            let (lc, lm) = load_shares(load);
+            let (rc, rm) = request_shares(load, vm);
             let (dc, dm) = (1.0 - lc - rc, 1.0 - lm - rm);
             -(wc * dc * dc + wm * dm * dm)
         })

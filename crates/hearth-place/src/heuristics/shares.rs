@@ -3,9 +3,10 @@
 //! host's capacity; hearth's limit is the capacity, times the
 //! oversubscription ratio under `requests` admission).
 
-use hearth_sim::{FleetView, ServerId, VmView};
+use hearth_sim::{AdmissionLoad, FleetView, VmView};
 
 /// `x / of`, or 0 for a server with no room of that resource.
+#[inline]
 fn share(x: f32, of: f32) -> f64 {
     if of > 0.0 {
         (x / of) as f64
@@ -15,8 +16,9 @@ fn share(x: f32, of: f32) -> f64 {
 }
 
 /// (CPU, memory) the admission test counts on the server, as shares of its limit.
-pub(crate) fn load_shares(s: ServerId, fleet: &FleetView) -> (f64, f64) {
-    let (counted, limit) = fleet.admission_load(s);
+#[inline]
+pub(crate) fn load_shares(load: AdmissionLoad) -> (f64, f64) {
+    let AdmissionLoad { counted, limit } = load;
     (
         share(counted.cpu.0, limit.cpu.0),
         share(counted.memory.0, limit.memory.0),
@@ -24,8 +26,9 @@ pub(crate) fn load_shares(s: ServerId, fleet: &FleetView) -> (f64, f64) {
 }
 
 /// (CPU, memory) the VM requests, as shares of the server's limit.
-pub(crate) fn request_shares(s: ServerId, vm: &VmView, fleet: &FleetView) -> (f64, f64) {
-    let (_, limit) = fleet.admission_load(s);
+#[inline]
+pub(crate) fn request_shares(load: AdmissionLoad, vm: &VmView) -> (f64, f64) {
+    let limit = load.limit;
     (
         share(vm.request.cpu.0, limit.cpu.0),
         share(vm.request.memory.0, limit.memory.0),
@@ -39,9 +42,11 @@ pub(crate) fn mean_load_shares(fleet: &FleetView) -> (f64, f64) {
     if fleet.is_empty() {
         return (0.0, 0.0);
     }
-    let (cpu, mem) = fleet.candidates().fold((0.0, 0.0), |(c, m), s| {
-        let (sc, sm) = load_shares(s, fleet);
-        (c + sc, m + sm)
+    let (mut cpu, mut mem) = (0.0, 0.0);
+    fleet.for_each_load(|_, load| {
+        let (c, m) = load_shares(load);
+        cpu += c;
+        mem += m;
     });
     let n = fleet.len() as f64;
     (cpu / n, mem / n)

@@ -1,4 +1,4 @@
-use crate::sample::{best_by, headroom_after};
+use crate::sample::headroom_after;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
 /// The admissible server left with the most headroom once the VM is on it:
@@ -12,8 +12,8 @@ impl Policy for WorstFit {
     }
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
-        best_by(vm, fleet, |s| {
-            let (cpu, mem) = headroom_after(s, vm, fleet);
+        fleet.best_admissible(vm.request, |load| {
+            let (cpu, mem) = headroom_after(load, vm);
             cpu + mem
         })
     }
