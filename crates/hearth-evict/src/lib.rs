@@ -36,6 +36,7 @@ pub mod models;
 #[cfg(feature = "nn")]
 pub mod nn;
 pub mod nn_options;
+pub mod node_risk;
 pub mod predictor;
 pub mod region;
 pub mod router;
@@ -45,7 +46,6 @@ pub mod scenario_zone;
 pub mod skypilot;
 pub mod snapshot;
 pub mod snapshot_file;
-pub mod spot_shield;
 
 pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 pub use error::{EvictError, Result};

@@ -37,8 +37,8 @@ use crate::error::{EvictError, Result};
 use crate::predictor::Predictor;
 use crate::router::{rank, ClusterState, Router};
 use crate::scenario::{ClusterPlan, ScenarioConfig};
-use crate::snapshot::NodeHours;
-use crate::spot_shield::SpotShield;
+use crate::snapshot::{band_of, NodeHours};
+use crate::node_risk::{NodeRisk, SpotRule};
 use hearth_sim::{Admission, Arrival, Decider, Fleet, LiveFleet, Policy, SimConfig};
 use hearth_trace::{Priority, Step, Vm, VmId, Workload};
 use rand::SeedableRng;
@@ -51,25 +51,42 @@ use serde::Serialize;
 pub enum NodeRule {
     /// The cluster's policy, as for on-demand VMs (best-fit in the scenario).
     BestFit,
-    /// [`SpotShield`]: the node the eviction rule is least likely to clear.
+    /// [`SpotRule::LeastReclaimable`].
+    LeastReclaimable,
+    /// [`SpotRule::Shield`].
     SpotShield,
 }
 
 impl NodeRule {
-    pub const ALL: [NodeRule; 2] = [NodeRule::BestFit, NodeRule::SpotShield];
+    pub const ALL: [NodeRule; 3] = [NodeRule::BestFit, NodeRule::LeastReclaimable, NodeRule::SpotShield];
 
     pub fn name(self) -> &'static str {
         match self {
             NodeRule::BestFit => "best-fit",
+            NodeRule::LeastReclaimable => "least-reclaimable",
             NodeRule::SpotShield => "spot-shield",
         }
     }
 
     pub fn parse(name: &str) -> Result<NodeRule> {
-        NodeRule::ALL
-            .into_iter()
-            .find(|r| r.name() == name)
-            .ok_or_else(|| EvictError::Config(format!("unknown node rule {name:?}; known: best-fit, spot-shield")))
+        NodeRule::ALL.into_iter().find(|r| r.name() == name).ok_or_else(|| {
+            EvictError::Config(format!(
+                "unknown node rule {name:?}; known: best-fit, least-reclaimable, spot-shield"
+            ))
+        })
+    }
+
+    /// The cluster's decider: `policy` for on-demand VMs, and for spot VMs too under best-fit.
+    fn decider(self, policy: Box<dyn Policy>) -> Decider {
+        let rule = match self {
+            NodeRule::BestFit => return Decider::Online(policy),
+            NodeRule::LeastReclaimable => SpotRule::LeastReclaimable,
+            NodeRule::SpotShield => SpotRule::Shield,
+        };
+        Decider::Online(Box::new(NodeRisk {
+            rule,
+            on_demand: policy,
+        }))
     }
 }
 
@@ -102,10 +119,17 @@ pub struct Outcome {
     /// spot_vms_evicted / spot_vms_placed.
     pub share_spot_evicted: f64,
     pub on_demand_rejected: u64,
+    /// On-demand arrivals that evicted spot VMs (observed hours).
+    pub eviction_events: u64,
     /// Spot VMs placed in each cluster (observed hours).
     pub spot_vms_per_cluster: Vec<u64>,
+    pub on_demand_rejected_per_cluster: Vec<u64>,
     /// Hours at whose end the model forecast (eviction-aware only).
     pub forecast_hours: usize,
+    /// Cluster-hours (observed) whose forecast risk lay above the lowest 5% band.
+    pub risky_cluster_hours: usize,
+    /// Spot VMs (observed) whose first-ranked cluster differs from least-utilised's.
+    pub first_choice_not_least_utilised: u64,
     pub seconds: f64,
 }
 
@@ -169,14 +193,7 @@ pub fn run(
     let mut departures = arrivals.clone();
     departures.sort_by_key(|&g| (vm(g).departure, g));
     let mut fleets: Vec<LiveFleet> = region.plans.iter().map(live_fleet).collect();
-    let mut deciders: Vec<Decider> = (0..n)
-        .map(|_| match node_rule {
-            NodeRule::BestFit => Decider::Online(make_policy()),
-            NodeRule::SpotShield => Decider::Online(Box::new(SpotShield {
-                on_demand: make_policy(),
-            })),
-        })
-        .collect();
+    let mut deciders: Vec<Decider> = (0..n).map(|_| node_rule.decider(make_policy())).collect();
     let mut recorders: Vec<NodeHours> = region
         .plans
         .iter()
@@ -212,11 +229,17 @@ pub fn run(
             let order = match v.priority {
                 Priority::OnDemand => vec![keys[g].home],
                 Priority::Spot => {
+                    let shares = t.shares();
                     let state = ClusterState {
-                        allocated_share: &t.shares(),
+                        allocated_share: &shares,
                         risk: risk.as_deref(),
                     };
-                    rank(router, &state, &mut rng)
+                    let order = rank(router, &state, &mut rng);
+                    if observed && router != Router::LeastUtilised {
+                        let lu = rank(Router::LeastUtilised, &state, &mut rng);
+                        t.out.first_choice_not_least_utilised += u64::from(lu[0] != order[0]);
+                    }
+                    order
                 }
             };
             t.arrive(&mut fleets, &mut deciders, &mut recorders, &order, g, v, &vm)?;
@@ -231,8 +254,12 @@ pub fn run(
         if step % sph == sph - 1 {
             let hour = (step / sph) as usize;
             if let (Router::EvictionAware, Some(m), true) = (router, model, hour + 1 >= WINDOW) {
-                risk = Some(forecast(m, &recorders, hour, t.expected_life_h(sph))?);
-                t.out.forecast_hours += usize::from(observed);
+                let r = forecast(m, &recorders, hour, t.expected_life_h(sph))?;
+                if observed {
+                    t.out.forecast_hours += 1;
+                    t.out.risky_cluster_hours += r.iter().filter(|&&x| band_of(x) > 0).count();
+                }
+                risk = Some(r);
             }
             on_hour();
         }
@@ -316,8 +343,12 @@ impl Outcome {
             evictions_per_1000_spot_vm_hours: 0.0,
             share_spot_evicted: 0.0,
             on_demand_rejected: 0,
+            eviction_events: 0,
             spot_vms_per_cluster: vec![0; clusters],
+            on_demand_rejected_per_cluster: vec![0; clusters],
             forecast_hours: 0,
+            risky_cluster_hours: 0,
+            first_choice_not_least_utilised: 0,
             seconds: 0.0,
         }
     }
@@ -388,6 +419,7 @@ impl Tally {
             let p = fleets[c]
                 .arrive(arrival, &mut deciders[c])
                 .map_err(|e| EvictError::Config(format!("cluster {c}: {e}")))?;
+            self.out.eviction_events += u64::from(!p.evicted.is_empty() && v.arrival.0 >= self.warmup);
             for e in &p.evicted {
                 let victim = std::mem::replace(&mut self.owner[c][e.vm.0 as usize], NONE);
                 self.evicted(c, victim, vm(victim), e.step);
@@ -406,17 +438,18 @@ impl Tally {
             }
         }
         if v.arrival.0 >= self.warmup {
-            self.count_arrival(v, placed);
+            self.count_arrival(v, order[0], placed);
         }
         Ok(())
     }
 
-    fn count_arrival(&mut self, v: &Vm, placed: Option<usize>) {
+    fn count_arrival(&mut self, v: &Vm, home: usize, placed: Option<usize>) {
         let o = &mut self.out;
         match (v.priority, placed) {
             (Priority::OnDemand, p) => {
                 o.on_demand_vms_offered += 1;
                 o.on_demand_rejected += u64::from(p.is_none());
+                o.on_demand_rejected_per_cluster[home] += u64::from(p.is_none());
             }
             (Priority::Spot, Some(c)) => {
                 o.spot_vms_offered += 1;

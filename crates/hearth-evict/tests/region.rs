@@ -10,7 +10,7 @@ use hearth_evict::models;
 use hearth_evict::region::{run, NodeRule, Outcome, Region};
 use hearth_evict::router::Router;
 use hearth_evict::scenario::{ClusterPlan, ScenarioConfig};
-use hearth_evict::spot_shield::SpotShield;
+use hearth_evict::node_risk::{NodeRisk, SpotRule};
 use hearth_evict::Level;
 use hearth_sim::{Admission, Arrival, Decider, Fleet, LiveFleet, Policy, ServerId, SimConfig};
 use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
@@ -187,7 +187,10 @@ fn spot_shield_stacks_spot_away_from_on_demand() {
         capacities: vec![Resources::new(16.0, 64.0); 3],
     };
     let mut f = LiveFleet::new(&fleet, &sim, false);
-    let mut d = Decider::Online(Box::new(SpotShield { on_demand: best_fit() }));
+    let mut d = Decider::Online(Box::new(NodeRisk {
+        rule: SpotRule::Shield,
+        on_demand: best_fit(),
+    }));
     let mut bf = Decider::Online(best_fit());
     assert_eq!(arrive(&mut f, &mut d, 8.0, Priority::OnDemand), Some(ServerId(0)));
     // Best-fit would put the spot VM beside the on-demand one, on server 0.
@@ -197,4 +200,35 @@ fn spot_shield_stacks_spot_away_from_on_demand() {
     // The shield: an empty server (the highest id of equals), then the one with spot cores.
     assert_eq!(arrive(&mut f, &mut d, 2.0, Priority::Spot), Some(ServerId(2)));
     assert_eq!(arrive(&mut f, &mut d, 1.0, Priority::Spot), Some(ServerId(2)));
+}
+
+#[test]
+fn least_reclaimable_hides_spot_in_on_demand_gaps() {
+    let sim = SimConfig {
+        admission: Admission::Requests {
+            cpu_oversub: 1.0,
+            memory_oversub: 1.0,
+        },
+        overload_threshold: 1.0,
+        seed: 0,
+    };
+    let fleet = Fleet {
+        capacities: vec![Resources::new(16.0, 16.0); 3],
+    };
+    let mut f = LiveFleet::new(&fleet, &sim, false);
+    let mut d = Decider::Online(Box::new(NodeRisk {
+        rule: SpotRule::LeastReclaimable,
+        on_demand: best_fit(),
+    }));
+    // Server 0: 12 on-demand cores; server 1: 8 on-demand and 6 spot cores
+    // (best-fit is fuller there: 2 free cores against 4).
+    assert_eq!(arrive(&mut f, &mut d, 12.0, Priority::OnDemand), Some(ServerId(0)));
+    let mut bf = Decider::Online(best_fit());
+    assert_eq!(arrive(&mut f, &mut bf, 8.0, Priority::OnDemand), Some(ServerId(1)));
+    assert_eq!(arrive(&mut f, &mut bf, 6.0, Priority::Spot), Some(ServerId(1)));
+    // Best-fit would take server 1; the least reclaimable room is on server 0.
+    assert_eq!(arrive(&mut f, &mut d, 2.0, Priority::Spot), Some(ServerId(0)));
+    assert_eq!(arrive(&mut f, &mut d, 2.0, Priority::Spot), Some(ServerId(0)));
+    // Server 0 is full: server 1 (reclaimable 8 - 1) before the empty server 2 (16 - 1).
+    assert_eq!(arrive(&mut f, &mut d, 1.0, Priority::Spot), Some(ServerId(1)));
 }
