@@ -24,7 +24,8 @@ use std::time::Instant;
 pub struct PlaceArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Routers of spot VMs across clusters, comma-separated: random, least-utilised, eviction-aware.
+    /// Routers of spot VMs across clusters, comma-separated: random, least-utilised, eviction-aware,
+    /// eviction-aware-spread.
     #[arg(long, value_delimiter = ',', default_value = "random,least-utilised,eviction-aware")]
     pub routers: Vec<String>,
     /// Placement of spot VMs inside a cluster, comma-separated: best-fit (the cluster's --policy), spot-shield.
@@ -83,8 +84,8 @@ fn parse_arms(args: &PlaceArgs) -> Result<Vec<(Router, NodeRule)>> {
         .iter()
         .map(|r| NodeRule::parse(r))
         .collect::<hearth_evict::Result<Vec<_>>>()?;
-    if routers.contains(&Router::EvictionAware) && args.model.is_none() {
-        bail!("the eviction-aware router needs --model FILE (a model saved by `hearth evict train --out`)");
+    if let Some(r) = routers.iter().find(|r| r.needs_model()).filter(|_| args.model.is_none()) {
+        bail!("the {r} router needs --model FILE (a model saved by `hearth evict train --out`)");
     }
     Ok(routers
         .iter()
@@ -129,7 +130,7 @@ pub fn place(args: &PlaceArgs) -> Result<()> {
     for &(router, rule) in &arms {
         let total = (config.warmup_hours() + hours) as u64;
         let bar = progress(total, &format!("{router} / {}", rule.name()));
-        let m = model.as_ref().map(|(_, p)| p.as_ref()).filter(|_| router == Router::EvictionAware);
+        let m = model.as_ref().map(|(_, p)| p.as_ref()).filter(|_| router.needs_model());
         let o = region::run(&region, router, rule, m, &make, config.seed, &|| bar.inc(1))
             .with_context(|| format!("running the region with router {router}, node rule {}", rule.name()))?;
         bar.finish_and_clear();

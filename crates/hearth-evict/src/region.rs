@@ -163,7 +163,7 @@ const NONE: usize = usize::MAX;
 
 /// Runs the region with one router and node rule. `make_policy` builds a
 /// cluster's placement policy (on-demand, and spot under [`NodeRule::BestFit`]);
-/// `model` forecasts for [`Router::EvictionAware`] (required by it);
+/// `model` forecasts for the eviction-aware routers (required by them);
 /// `seed` seeds the random router. `on_hour` is called after each hour.
 pub fn run(
     region: &Region,
@@ -176,8 +176,8 @@ pub fn run(
 ) -> Result<Outcome> {
     let started = std::time::Instant::now();
     check(region)?;
-    if router == Router::EvictionAware && model.is_none() {
-        return Err(EvictError::Config("the eviction-aware router needs a model".into()));
+    if router.needs_model() && model.is_none() {
+        return Err(EvictError::Config(format!("the {router} router needs a model")));
     }
     let config = region.config;
     let n = region.plans.len();
@@ -253,7 +253,7 @@ pub fn run(
         }
         if step % sph == sph - 1 {
             let hour = (step / sph) as usize;
-            if let (Router::EvictionAware, Some(m), true) = (router, model, hour + 1 >= WINDOW) {
+            if let (true, Some(m), true) = (router.needs_model(), model, hour + 1 >= WINDOW) {
                 let r = forecast(m, &recorders, hour, t.expected_life_h(sph))?;
                 if observed {
                     t.out.forecast_hours += 1;

@@ -12,6 +12,10 @@
 //!   cluster models' RMSE of 0.05-0.07, so a finer difference is noise), then
 //!   least-utilised within a band. Without a forecast yet (fewer than 48
 //!   hours of history) every cluster is in one band: least-utilised.
+//! - `eviction-aware-spread`: the same bands, random within a band: spot VMs
+//!   spread over every cluster forecast calm (as `random` does) and leave a
+//!   cluster only in the hours it is forecast to evict. Random before the
+//!   first forecast.
 
 use crate::error::{EvictError, Result};
 use crate::snapshot::band_of;
@@ -26,23 +30,30 @@ pub enum Router {
     Random,
     LeastUtilised,
     EvictionAware,
+    EvictionAwareSpread,
 }
 
 impl Router {
-    pub const ALL: [Router; 3] = [Router::Random, Router::LeastUtilised, Router::EvictionAware];
+    pub const ALL: [Router; 4] = [
+        Router::Random,
+        Router::LeastUtilised,
+        Router::EvictionAware,
+        Router::EvictionAwareSpread,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Router::Random => "random",
             Router::LeastUtilised => "least-utilised",
             Router::EvictionAware => "eviction-aware",
+            Router::EvictionAwareSpread => "eviction-aware-spread",
         }
     }
 
     pub fn parse(name: &str) -> Result<Router> {
         Router::ALL.into_iter().find(|r| r.name() == name).ok_or_else(|| {
             EvictError::Config(format!(
-                "unknown router {name:?}; known: random, least-utilised, eviction-aware"
+                "unknown router {name:?}; known: random, least-utilised, eviction-aware, eviction-aware-spread"
             ))
         })
     }
@@ -68,11 +79,11 @@ pub fn rank(router: Router, state: &ClusterState, rng: &mut ChaCha8Rng) -> Vec<u
     let n = state.allocated_share.len();
     let mut order: Vec<usize> = (0..n).collect();
     let share = |c: usize| state.allocated_share[c];
+    let band = |c: usize| state.risk.map_or(0, |r| band_of(r[c]));
     match router {
         Router::Random => order.shuffle(rng),
         Router::LeastUtilised => order.sort_by(|&a, &b| share(a).total_cmp(&share(b)).then(a.cmp(&b))),
         Router::EvictionAware => {
-            let band = |c: usize| state.risk.map_or(0, |r| band_of(r[c]));
             order.sort_by(|&a, &b| {
                 band(a)
                     .cmp(&band(b))
@@ -80,6 +91,18 @@ pub fn rank(router: Router, state: &ClusterState, rng: &mut ChaCha8Rng) -> Vec<u
                     .then(a.cmp(&b))
             });
         }
+        Router::EvictionAwareSpread => {
+            order.shuffle(rng);
+            // Stable: the shuffled order stays within a band.
+            order.sort_by_key(|&c| band(c));
+        }
     }
     order
+}
+
+impl Router {
+    /// Whether the router reads forecasts (and so needs a model).
+    pub fn needs_model(self) -> bool {
+        matches!(self, Router::EvictionAware | Router::EvictionAwareSpread)
+    }
 }

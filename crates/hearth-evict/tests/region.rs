@@ -91,7 +91,7 @@ fn route(persistent: f32, churn: f32, router: Router, rule: NodeRule, seed: u64)
         hours: HOURS as usize,
     };
     let model = models::build("last-rate", Level::Cluster, &Default::default()).unwrap();
-    let model = (router == Router::EvictionAware).then_some(model.as_ref());
+    let model = router.needs_model().then_some(model.as_ref());
     run(&region, router, rule, model, &best_fit, seed, &|| {}).unwrap()
 }
 
@@ -128,6 +128,11 @@ fn eviction_aware_leaves_a_cluster_that_looks_idle_but_evicts() {
     assert_eq!(ea.forecast_hours, HOURS as usize - 47);
     assert_eq!(ea.spot_vms_per_cluster, vec![36, 12]);
     assert_eq!(ea.evictions + 12, lu.evictions);
+    // Spread: random within the calm band, so cluster 1 gets the spot VMs
+    // of risky hours and about half of the rest.
+    let spread = route(0.0, 16.0, Router::EvictionAwareSpread, NodeRule::BestFit, 0);
+    assert!(spread.evictions < lu.evictions, "{spread:?}");
+    assert!(spread.spot_vms_per_cluster[1] > 12, "{spread:?}");
     assert_eq!(ea.on_demand_rejected, 0);
 }
 
