@@ -84,7 +84,11 @@ fn parse_arms(args: &PlaceArgs) -> Result<Vec<(Router, NodeRule)>> {
         .iter()
         .map(|r| NodeRule::parse(r))
         .collect::<hearth_evict::Result<Vec<_>>>()?;
-    if let Some(r) = routers.iter().find(|r| r.needs_model()).filter(|_| args.model.is_none()) {
+    if let Some(r) = routers
+        .iter()
+        .find(|r| r.needs_model())
+        .filter(|_| args.model.is_none())
+    {
         bail!("the {r} router needs --model FILE (a model saved by `hearth evict train --out`)");
     }
     Ok(routers
@@ -97,8 +101,7 @@ fn load_model(args: &PlaceArgs) -> Result<Option<(SavedModel, Box<dyn Predictor>
     let Some(path) = &args.model else {
         return Ok(None);
     };
-    let saved =
-        SavedModel::load(path).with_context(|| format!("loading the eviction model {}", path.display()))?;
+    let saved = SavedModel::load(path).with_context(|| format!("loading the eviction model {}", path.display()))?;
     let p = saved
         .predictor()
         .with_context(|| format!("restoring the eviction model in {}", path.display()))?;
@@ -138,9 +141,9 @@ pub fn place(args: &PlaceArgs) -> Result<()> {
     }
     print_outcomes(&outcomes);
     if let Some(path) = &args.json {
-        let provenance = model.as_ref().map(|(s, _)| {
-            json!({"file": args.model, "model": s.model, "level": s.level, "trained_on": s.trained_on})
-        });
+        let provenance = model
+            .as_ref()
+            .map(|(s, _)| json!({"file": args.model, "model": s.model, "level": s.level, "trained_on": s.trained_on}));
         let doc = json!({
             "config": config,
             "clusters": plans,

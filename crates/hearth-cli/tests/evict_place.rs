@@ -59,13 +59,24 @@ fn place_every_router_and_rule_at_equal_load() {
 fn place_errors_name_the_problem() {
     let out = hearth(&with(&["evict", "place"], &["--routers", "eviction-aware"]));
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("needs --model FILE"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("needs --model FILE"),
+        "{}",
+        text(&out.stderr)
+    );
     let bad = tmp("bad-model.json");
     std::fs::write(&bad, "{\"not\": \"a model\"}").unwrap();
     let out = hearth(&with(&["evict", "place"], &["--model", s(&bad)]));
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains("loading the eviction model") && err.contains("bad-model.json"), "{err}");
+    assert!(
+        err.contains("loading the eviction model") && err.contains("bad-model.json"),
+        "{err}"
+    );
     let out = hearth(&with(&["evict", "place"], &["--routers", "cheapest"]));
-    assert!(text(&out.stderr).contains("unknown router \"cheapest\""), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown router \"cheapest\""),
+        "{}",
+        text(&out.stderr)
+    );
 }

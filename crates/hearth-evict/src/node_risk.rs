@@ -53,7 +53,13 @@ pub fn requests_by_priority(fleet: &FleetView, s: ServerId) -> (Resources, Resou
 /// server `s`, as fractions of the limit.
 fn room_after(fleet: &FleetView, s: ServerId, used: Resources, vm: &VmView) -> f64 {
     let (_, limit) = fleet.admission_load(s);
-    let frac = |used: f32, req: f32, cap: f32| if cap > 0.0 { ((cap - used - req) / cap) as f64 } else { 0.0 };
+    let frac = |used: f32, req: f32, cap: f32| {
+        if cap > 0.0 {
+            ((cap - used - req) / cap) as f64
+        } else {
+            0.0
+        }
+    };
     frac(used.cpu.0, vm.request.cpu.0, limit.cpu.0) + frac(used.memory.0, vm.request.memory.0, limit.memory.0)
 }
 

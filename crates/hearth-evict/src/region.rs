@@ -34,12 +34,12 @@
 
 use crate::dataset::{Dataset, Sample, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
+use crate::node_risk::{NodeRisk, SpotRule};
 use crate::predictor::Predictor;
 use crate::router::{rank, ClusterState, Router};
 use crate::scenario::{ClusterPlan, ScenarioConfig};
 use crate::snapshot::{band_of, NodeHours};
-use crate::node_risk::{NodeRisk, SpotRule};
-use hearth_sim::{Admission, Arrival, Decider, Fleet, LiveFleet, Policy, SimConfig};
+use hearth_sim::{Arrival, Decider, Fleet, LiveFleet, Policy};
 use hearth_trace::{Priority, Step, Vm, VmId, Workload};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -276,7 +276,11 @@ fn check(region: &Region) -> Result<()> {
             "the region needs one workload per cluster plan, and at least one cluster".into(),
         ));
     }
-    if let Some(w) = region.workloads.iter().find(|w| w.step_seconds != region.config.step_seconds) {
+    if let Some(w) = region
+        .workloads
+        .iter()
+        .find(|w| w.step_seconds != region.config.step_seconds)
+    {
         return Err(EvictError::Config(format!(
             "a cluster workload has {} s steps, the scenario {} s",
             w.step_seconds, region.config.step_seconds
@@ -285,23 +289,12 @@ fn check(region: &Region) -> Result<()> {
     Ok(())
 }
 
-/// A cluster's live fleet under the scenario's `requests` admission.
+/// A cluster's live fleet under the scenario's settings.
 fn live_fleet(plan: &ClusterPlan) -> LiveFleet {
-    let sim = SimConfig {
-        admission: Admission::Requests {
-            cpu_oversub: 1.0,
-            memory_oversub: 1.0,
-        },
-        overload_threshold: 1.0,
-        seed: plan.seed,
+    let fleet = Fleet {
+        capacities: plan.nodes.clone(),
     };
-    LiveFleet::new(
-        &Fleet {
-            capacities: plan.nodes.clone(),
-        },
-        &sim,
-        false,
-    )
+    LiveFleet::new(&fleet, &crate::scenario::sim_config(plan), false)
 }
 
 /// Each cluster's mean forecast rate over horizons `1..=life_h`, from the

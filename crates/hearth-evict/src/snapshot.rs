@@ -271,7 +271,8 @@ impl NodeHours {
         let mut node_raw = Vec::with_capacity(nodes * hours.len() * raw::WIDTH);
         for n in 0..nodes {
             if !hours.is_empty() {
-                node_raw.extend_from_slice(&self.raw[self.slot(n, hours.start)..self.slot(n, hours.end - 1) + raw::WIDTH]);
+                node_raw
+                    .extend_from_slice(&self.raw[self.slot(n, hours.start)..self.slot(n, hours.end - 1) + raw::WIDTH]);
             }
         }
         let mut snaps = ClusterSnapshots {

@@ -6,11 +6,14 @@
 //! - cluster 1: one 16-core node holding 8 on-demand cores all run long;
 //! - spot: a 1-core VM at every odd hour, for two hours.
 
+mod common;
+
+use common::openb;
 use hearth_evict::models;
+use hearth_evict::node_risk::{NodeRisk, SpotRule};
 use hearth_evict::region::{run, NodeRule, Outcome, Region};
 use hearth_evict::router::Router;
 use hearth_evict::scenario::{ClusterPlan, ScenarioConfig};
-use hearth_evict::node_risk::{NodeRisk, SpotRule};
 use hearth_evict::Level;
 use hearth_sim::{Admission, Arrival, Decider, Fleet, LiveFleet, Policy, ServerId, SimConfig};
 use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
@@ -149,7 +152,10 @@ fn routers_see_equal_load_and_runs_repeat() {
     }
     let again = route(12.0, 4.0, Router::Random, NodeRule::SpotShield, 3);
     let other = route(12.0, 4.0, Router::Random, NodeRule::SpotShield, 4);
-    let strip = |o: &Outcome| Outcome { seconds: 0.0, ..o.clone() };
+    let strip = |o: &Outcome| Outcome {
+        seconds: 0.0,
+        ..o.clone()
+    };
     assert_eq!(strip(&again), strip(&runs[0]));
     assert_ne!(strip(&other).spot_vms_per_cluster, strip(&runs[0]).spot_vms_per_cluster);
 }
@@ -163,7 +169,16 @@ fn eviction_aware_needs_a_model() {
         workloads: &workloads,
         hours: HOURS as usize,
     };
-    let err = run(&region, Router::EvictionAware, NodeRule::BestFit, None, &best_fit, 0, &|| {}).unwrap_err();
+    let err = run(
+        &region,
+        Router::EvictionAware,
+        NodeRule::BestFit,
+        None,
+        &best_fit,
+        0,
+        &|| {},
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("needs a model"), "{err}");
 }
 
@@ -178,8 +193,8 @@ fn arrive(fleet: &mut LiveFleet, d: &mut Decider, cores: f32, priority: Priority
     fleet.arrive(a, d).unwrap().server
 }
 
-#[test]
-fn spot_shield_stacks_spot_away_from_on_demand() {
+/// An empty live fleet of three 16-core servers with `gib` GiB each.
+fn three_servers(gib: f32) -> LiveFleet {
     let sim = SimConfig {
         admission: Admission::Requests {
             cpu_oversub: 1.0,
@@ -189,9 +204,14 @@ fn spot_shield_stacks_spot_away_from_on_demand() {
         seed: 0,
     };
     let fleet = Fleet {
-        capacities: vec![Resources::new(16.0, 64.0); 3],
+        capacities: vec![Resources::new(16.0, gib); 3],
     };
-    let mut f = LiveFleet::new(&fleet, &sim, false);
+    LiveFleet::new(&fleet, &sim, false)
+}
+
+#[test]
+fn spot_shield_stacks_spot_away_from_on_demand() {
+    let mut f = three_servers(64.0);
     let mut d = Decider::Online(Box::new(NodeRisk {
         rule: SpotRule::Shield,
         on_demand: best_fit(),
@@ -199,7 +219,7 @@ fn spot_shield_stacks_spot_away_from_on_demand() {
     let mut bf = Decider::Online(best_fit());
     assert_eq!(arrive(&mut f, &mut d, 8.0, Priority::OnDemand), Some(ServerId(0)));
     // Best-fit would put the spot VM beside the on-demand one, on server 0.
-    let mut g = LiveFleet::new(&fleet, &sim, false);
+    let mut g = three_servers(64.0);
     arrive(&mut g, &mut bf, 8.0, Priority::OnDemand);
     assert_eq!(arrive(&mut g, &mut bf, 2.0, Priority::Spot), Some(ServerId(0)));
     // The shield: an empty server (the highest id of equals), then the one with spot cores.
@@ -209,18 +229,7 @@ fn spot_shield_stacks_spot_away_from_on_demand() {
 
 #[test]
 fn least_reclaimable_hides_spot_in_on_demand_gaps() {
-    let sim = SimConfig {
-        admission: Admission::Requests {
-            cpu_oversub: 1.0,
-            memory_oversub: 1.0,
-        },
-        overload_threshold: 1.0,
-        seed: 0,
-    };
-    let fleet = Fleet {
-        capacities: vec![Resources::new(16.0, 16.0); 3],
-    };
-    let mut f = LiveFleet::new(&fleet, &sim, false);
+    let mut f = three_servers(16.0);
     let mut d = Decider::Online(Box::new(NodeRisk {
         rule: SpotRule::LeastReclaimable,
         on_demand: best_fit(),
@@ -236,4 +245,39 @@ fn least_reclaimable_hides_spot_in_on_demand_gaps() {
     assert_eq!(arrive(&mut f, &mut d, 2.0, Priority::Spot), Some(ServerId(0)));
     // Server 0 is full: server 1 (reclaimable 8 - 1) before the empty server 2 (16 - 1).
     assert_eq!(arrive(&mut f, &mut d, 1.0, Priority::Spot), Some(ServerId(1)));
+}
+
+#[test]
+fn one_cluster_region_replays_the_engine() {
+    // With one cluster every router sends spot VMs home: the live fleets
+    // driven in lockstep must evict and reject exactly as the engine does.
+    let config = ScenarioConfig {
+        clusters: 1,
+        nodes_per_cluster: 12,
+        days: 3.0,
+        warmup_days: 0.0,
+        demand_range: (1.1, 1.1),
+        seed: 2,
+        ..Default::default()
+    };
+    let (arrivals, nodes) = openb();
+    let plans = hearth_evict::scenario::plan(&config, &nodes).unwrap();
+    let w = hearth_evict::scenario::cluster_workload(&config, &plans[0], &arrivals).unwrap();
+    let engine =
+        hearth_evict::scenario::simulate(&config, &arrivals, &nodes, &|| Decider::Online(best_fit()), 1, &|_| {})
+            .unwrap()
+            .remove(0)
+            .summary;
+    assert!(engine.evictions > 0 && engine.rejections > 0, "{engine:?}");
+    let region = Region {
+        config: &config,
+        plans: &plans,
+        workloads: std::slice::from_ref(&w),
+        hours: config.hours(),
+    };
+    let o = run(&region, Router::Random, NodeRule::BestFit, None, &best_fit, 0, &|| {}).unwrap();
+    assert_eq!(o.evictions, engine.evictions);
+    assert_eq!(o.spot_vms_rejected, engine.rejected_spot);
+    assert_eq!(o.on_demand_rejected + o.spot_vms_rejected, engine.rejections);
+    assert_eq!(o.spot_vms_offered as usize, engine.spot_vms);
 }
