@@ -179,94 +179,117 @@ pub fn run(
     if router.needs_model() && model.is_none() {
         return Err(EvictError::Config(format!("the {router} router needs a model")));
     }
-    let config = region.config;
     let n = region.plans.len();
     let keys: Vec<Key> = (0..n)
         .flat_map(|home| (0..region.workloads[home].vms.len()).map(move |index| Key { home, index }))
         .collect();
     let vm = |g: usize| &region.workloads[keys[g].home].vms[keys[g].index];
-    let sph = config.steps_per_hour();
-    let total_hours = config.warmup_hours() + region.hours;
-    let (warmup_step, end_step) = ((config.warmup_hours() as u32) * sph, total_hours as u32 * sph);
-    let mut arrivals: Vec<usize> = (0..keys.len()).filter(|&g| vm(g).arrival.0 < end_step).collect();
+    let sph = region.config.steps_per_hour();
+    let total_hours = region.config.warmup_hours() + region.hours;
+    let (warmup, end) = ((region.config.warmup_hours() as u32) * sph, total_hours as u32 * sph);
+    let mut arrivals: Vec<usize> = (0..keys.len()).filter(|&g| vm(g).arrival.0 < end).collect();
     arrivals.sort_by_key(|&g| (vm(g).arrival, keys[g].home, keys[g].index));
     let mut departures = arrivals.clone();
     departures.sort_by_key(|&g| (vm(g).departure, g));
-    let mut fleets: Vec<LiveFleet> = region.plans.iter().map(live_fleet).collect();
-    let mut deciders: Vec<Decider> = (0..n).map(|_| node_rule.decider(make_policy())).collect();
-    let mut recorders: Vec<NodeHours> = region
-        .plans
-        .iter()
-        .map(|p| NodeHours::new(&p.nodes, keys.len(), sph, total_hours))
-        .collect();
-    let mut t = Tally {
-        running: vec![None; keys.len()],
-        owner: vec![Vec::new(); n],
-        allocated: vec![0.0; n],
-        cores: region.plans.iter().map(|p| p.cores.max(f64::MIN_POSITIVE)).collect(),
-        life_sum: 0.0,
-        life_count: 0,
-        warmup: warmup_step,
-        end: end_step,
-        spot_steps: 0.0,
-        out: Outcome::new(router, node_rule, n),
+    let mut r = Lockstep {
+        router,
+        model,
+        fleets: region.plans.iter().map(live_fleet).collect(),
+        deciders: (0..n).map(|_| node_rule.decider(make_policy())).collect(),
+        recorders: region
+            .plans
+            .iter()
+            .map(|p| NodeHours::new(&p.nodes, keys.len(), sph, total_hours))
+            .collect(),
+        rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0a7e_5107),
+        risk: None,
+        t: Tally::new(region, keys.len(), warmup, end, Outcome::new(router, node_rule, n)),
     };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0a7e_5107);
-    let mut risk: Option<Vec<f32>> = None;
     let (mut next_arrival, mut next_departure) = (0, 0);
-    for step in 0..end_step {
-        let observed = step >= warmup_step;
-        for f in &mut fleets {
+    for step in 0..end {
+        for f in &mut r.fleets {
             f.step_to(Step(step));
         }
         while let Some(&g) = departures.get(next_departure).filter(|&&g| vm(g).departure.0 <= step) {
             next_departure += 1;
-            t.depart(&mut fleets, g, vm(g))?;
+            r.t.depart(&mut r.fleets, g, vm(g))?;
         }
         while let Some(&g) = arrivals.get(next_arrival).filter(|&&g| vm(g).arrival.0 == step) {
             next_arrival += 1;
-            let v = vm(g);
-            let order = match v.priority {
-                Priority::OnDemand => vec![keys[g].home],
-                Priority::Spot => {
-                    let shares = t.shares();
-                    let state = ClusterState {
-                        allocated_share: &shares,
-                        risk: risk.as_deref(),
-                    };
-                    let order = rank(router, &state, &mut rng);
-                    if observed && router != Router::LeastUtilised {
-                        let lu = rank(Router::LeastUtilised, &state, &mut rng);
-                        t.out.first_choice_not_least_utilised += u64::from(lu[0] != order[0]);
-                    }
-                    order
-                }
-            };
-            t.arrive(&mut fleets, &mut deciders, &mut recorders, &order, g, v, &vm)?;
+            r.arrive(g, keys[g].home, &vm)?;
         }
-        for (c, f) in fleets.iter().enumerate() {
-            let owner = &t.owner[c];
-            recorders[c].observe(&f.view(), |id| {
-                let v = vm(owner[id.0 as usize]);
-                (owner[id.0 as usize], v.priority, v.request)
-            });
-        }
+        r.observe(&vm);
         if step % sph == sph - 1 {
-            let hour = (step / sph) as usize;
-            if let (true, Some(m), true) = (router.needs_model(), model, hour + 1 >= WINDOW) {
-                let r = forecast(m, &recorders, hour, t.expected_life_h(sph))?;
-                if observed {
-                    t.out.forecast_hours += 1;
-                    t.out.risky_cluster_hours += r.iter().filter(|&&x| band_of(x) > 0).count();
-                }
-                risk = Some(r);
-            }
+            r.end_hour((step / sph) as usize, step >= warmup, sph)?;
             on_hour();
         }
     }
-    t.finish(&vm, sph);
-    t.out.seconds = started.elapsed().as_secs_f64();
-    Ok(t.out)
+    r.t.finish(&vm, sph);
+    r.t.out.seconds = started.elapsed().as_secs_f64();
+    Ok(r.t.out)
+}
+
+/// The region between steps: its fleets, deciders, recorders and forecasts.
+struct Lockstep<'m> {
+    router: Router,
+    model: Option<&'m dyn Predictor>,
+    fleets: Vec<LiveFleet>,
+    deciders: Vec<Decider>,
+    recorders: Vec<NodeHours>,
+    rng: ChaCha8Rng,
+    /// The latest forecast risk per cluster (eviction-aware routers).
+    risk: Option<Vec<f32>>,
+    t: Tally,
+}
+
+impl Lockstep<'_> {
+    /// VM `g` (home cluster `home`) arrives: on-demand at home, spot by the router.
+    fn arrive<'w>(&mut self, g: usize, home: usize, vm: &dyn Fn(usize) -> &'w Vm) -> Result<()> {
+        let v = vm(g);
+        let order = match v.priority {
+            Priority::OnDemand => vec![home],
+            Priority::Spot => {
+                let shares = self.t.shares();
+                let state = ClusterState {
+                    allocated_share: &shares,
+                    risk: self.risk.as_deref(),
+                };
+                let order = rank(self.router, &state, &mut self.rng);
+                if v.arrival.0 >= self.t.warmup && self.router != Router::LeastUtilised {
+                    let lu = rank(Router::LeastUtilised, &state, &mut self.rng);
+                    self.t.out.first_choice_not_least_utilised += u64::from(lu[0] != order[0]);
+                }
+                order
+            }
+        };
+        let (fleets, deciders, recorders) = (&mut self.fleets, &mut self.deciders, &mut self.recorders);
+        self.t.arrive(fleets, deciders, recorders, &order, g, v, vm)
+    }
+
+    /// Records every cluster's state at the end of the step.
+    fn observe<'w>(&mut self, vm: &dyn Fn(usize) -> &'w Vm) {
+        for (c, f) in self.fleets.iter().enumerate() {
+            let owner = &self.t.owner[c];
+            self.recorders[c].observe(&f.view(), |id| {
+                let g = owner[id.0 as usize];
+                (g, vm(g).priority, vm(g).request)
+            });
+        }
+    }
+
+    /// At the end of `hour`: a new forecast, once 48 hours are recorded.
+    fn end_hour(&mut self, hour: usize, observed: bool, steps_per_hour: u32) -> Result<()> {
+        let Some(m) = self.model.filter(|_| self.router.needs_model() && hour + 1 >= WINDOW) else {
+            return Ok(());
+        };
+        let r = forecast(m, &self.recorders, hour, self.t.expected_life_h(steps_per_hour))?;
+        if observed {
+            self.t.out.forecast_hours += 1;
+            self.t.out.risky_cluster_hours += r.iter().filter(|&&x| band_of(x) > 0).count();
+        }
+        self.risk = Some(r);
+        Ok(())
+    }
 }
 
 fn check(region: &Region) -> Result<()> {
@@ -353,6 +376,22 @@ fn observed_steps(from: u32, to: u32, warmup: u32, end: u32) -> u32 {
 }
 
 impl Tally {
+    fn new(region: &Region, vms: usize, warmup: u32, end: u32, out: Outcome) -> Tally {
+        let n = region.plans.len();
+        Tally {
+            running: vec![None; vms],
+            owner: vec![Vec::new(); n],
+            allocated: vec![0.0; n],
+            cores: region.plans.iter().map(|p| p.cores.max(f64::MIN_POSITIVE)).collect(),
+            life_sum: 0.0,
+            life_count: 0,
+            warmup,
+            end,
+            spot_steps: 0.0,
+            out,
+        }
+    }
+
     fn shares(&self) -> Vec<f64> {
         self.allocated.iter().zip(&self.cores).map(|(a, c)| a / c).collect()
     }
@@ -431,6 +470,7 @@ impl Tally {
             }
         }
         if v.arrival.0 >= self.warmup {
+            // An on-demand VM's order is its home alone.
             self.count_arrival(v, order[0], placed);
         }
         Ok(())
