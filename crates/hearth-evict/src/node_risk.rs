@@ -49,10 +49,11 @@ pub fn requests_by_priority(fleet: &FleetView, s: ServerId) -> (Resources, Resou
     (spot, on_demand)
 }
 
-/// CPU plus memory room left under the limit once `used` and `vm` are on
-/// server `s`, as fractions of the limit.
+/// CPU plus memory room left on server `s` once `used` and `vm` are on it,
+/// as fractions of its capacity. The scenario admits by requests without
+/// oversubscription, so capacity is the admission limit and requests the load.
 fn room_after(fleet: &FleetView, s: ServerId, used: Resources, vm: &VmView) -> f64 {
-    let (_, limit) = fleet.admission_load(s);
+    let cap = fleet.capacity(s);
     let frac = |used: f32, req: f32, cap: f32| {
         if cap > 0.0 {
             ((cap - used - req) / cap) as f64
@@ -60,7 +61,7 @@ fn room_after(fleet: &FleetView, s: ServerId, used: Resources, vm: &VmView) -> f
             0.0
         }
     };
-    frac(used.cpu.0, vm.request.cpu.0, limit.cpu.0) + frac(used.memory.0, vm.request.memory.0, limit.memory.0)
+    frac(used.cpu.0, vm.request.cpu.0, cap.cpu.0) + frac(used.memory.0, vm.request.memory.0, cap.memory.0)
 }
 
 impl NodeRisk {
@@ -74,7 +75,7 @@ impl NodeRisk {
                 continue;
             }
             let (spot, on_demand) = requests_by_priority(fleet, s);
-            let fit = -room_after(fleet, s, fleet.admission_load(s).0, vm);
+            let fit = -room_after(fleet, s, fleet.committed(s), vm);
             let key = match rule {
                 SpotRule::LeastReclaimable => (-room_after(fleet, s, on_demand, vm), fit, 0.0),
                 SpotRule::Shield => (spot.cpu.0 as f64, -(on_demand.cpu.0 as f64), fit),
