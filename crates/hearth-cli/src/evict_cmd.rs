@@ -73,6 +73,9 @@ pub enum EvictCmd {
     Run(ModelArgs),
     /// Forecast each cluster's eviction rate at +1..+3 h from its last 48 hours, with a saved model.
     Predict(crate::evict_predict::PredictArgs),
+    /// Run the clusters as one region and route spot VMs across them (random, least-utilised,
+    /// eviction-aware with a saved model): evictions per 1,000 spot VM-hours, share evicted, on-demand rejections.
+    Place(crate::evict_place::PlaceArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -187,7 +190,7 @@ impl NnArgs {
 }
 
 impl ScenarioArgs {
-    fn config(&self) -> ScenarioConfig {
+    pub(crate) fn config(&self) -> ScenarioConfig {
         ScenarioConfig {
             clusters: self.clusters,
             nodes_per_cluster: self.nodes_per_cluster,
@@ -201,7 +204,7 @@ impl ScenarioArgs {
         }
     }
 
-    fn inputs(&self) -> Result<(Workload, Vec<Resources>)> {
+    pub(crate) fn inputs(&self) -> Result<(Workload, Vec<Resources>)> {
         let opts = ImportOptions::default();
         let arrivals = match &self.pods {
             None => crate::samples::openb_arrivals(&opts)?,
@@ -284,7 +287,7 @@ pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
 }
 
 /// Each Azure packing sample file as one zone's demand, read at the scenario's step.
-fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
+pub(crate) fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
     let opts = ImportOptions {
         step_seconds,
         ..ImportOptions::default()
@@ -350,6 +353,7 @@ pub fn run(cmd: EvictCmd) -> Result<()> {
         },
         EvictCmd::Eval(args) | EvictCmd::Run(args) => models_cmd(&args, Split::Test),
         EvictCmd::Predict(args) => crate::evict_predict::predict(&args),
+        EvictCmd::Place(args) => crate::evict_place::place(&args),
         EvictCmd::Forecast {
             paths,
             seed,

@@ -10,6 +10,7 @@ pub mod bench_sizing;
 pub mod compare;
 pub mod evict_cmd;
 pub mod evict_input;
+pub mod evict_place;
 pub mod evict_predict;
 pub mod evict_series;
 pub mod fireplace_cmd;

@@ -15,6 +15,11 @@
 //! fitted state, the 80% interval of [`interval`]), and [`forecast`] is the
 //! product path, each cluster's rate at +1..+3 h from its last 48 hours.
 //!
+//! [`region`] runs the clusters in lockstep as one region and routes spot
+//! VMs across them ([`router`]: random, least-utilised, eviction-aware from a
+//! saved model), placing them inside a cluster by best-fit or
+//! [`spot_shield`]'s node-risk rule.
+//!
 //! Cargo feature `nn` (default on): hearth-nn's LSTM and spatial-temporal
 //! transformer on burn ([`nn`]). Without it the crate builds without burn,
 //! every other model works, and asking for a neural one is
@@ -31,7 +36,10 @@ pub mod models;
 #[cfg(feature = "nn")]
 pub mod nn;
 pub mod nn_options;
+pub mod node_risk;
 pub mod predictor;
+pub mod region;
+pub mod router;
 pub mod saved_model;
 pub mod scenario;
 pub mod scenario_zone;

@@ -285,6 +285,19 @@ pub fn simulate_cluster(
     run_cluster(config, plan, &workload, config.hours(), decider)
 }
 
+/// A cluster's simulation settings: `requests` admission without
+/// oversubscription (see the module docs), the plan's seed.
+pub(crate) fn sim_config(plan: &ClusterPlan) -> SimConfig {
+    SimConfig {
+        admission: Admission::Requests {
+            cpu_oversub: 1.0,
+            memory_oversub: 1.0,
+        },
+        overload_threshold: 1.0,
+        seed: plan.seed,
+    }
+}
+
 /// Simulates one cluster's workload on its nodes and records `hours`
 /// snapshot hours after the warm-up.
 pub(crate) fn run_cluster(
@@ -298,14 +311,7 @@ pub(crate) fn run_cluster(
     let fleet = Fleet {
         capacities: plan.nodes.clone(),
     };
-    let sim = SimConfig {
-        admission: Admission::Requests {
-            cpu_oversub: 1.0,
-            memory_oversub: 1.0,
-        },
-        overload_threshold: 1.0,
-        seed: plan.seed,
-    };
+    let sim = sim_config(plan);
     let total_hours = config.warmup_hours() + hours;
     let mut recorder = Recorder::new(workload, &plan.nodes, config.steps_per_hour(), total_hours);
     let metrics = hearth_sim::run_observed(workload, &fleet, &sim, decider, &mut |view| recorder.observe(view))?;

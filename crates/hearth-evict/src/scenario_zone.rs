@@ -78,18 +78,15 @@ pub fn zone_hours(config: &ScenarioConfig) -> usize {
     ((WINDOW_DAYS * 24.0) as usize).saturating_sub(config.warmup_hours())
 }
 
-/// Simulates one cluster per zone file, `threads` at a time.
-pub fn simulate_zones(
+/// One cluster plan per zone file: nodes by the sizing rule; the demand
+/// ratio is the zone's offered mean core demand over the cluster's cores.
+pub fn zone_plans(
     config: &ScenarioConfig,
     zones: &[ZoneDemand],
     machine_types: &[Resources],
     headroom: f64,
-    make_decider: &(dyn Fn() -> Decider + Sync),
-    threads: usize,
-    on_done: &(dyn Fn(&ClusterSummary) + Sync),
-) -> Result<Vec<ClusterRun>> {
-    let hours = zone_hours(config);
-    if hours < 52 {
+) -> Result<Vec<ClusterPlan>> {
+    if zone_hours(config) < 52 {
         return Err(EvictError::Config(
             "the warm-up leaves fewer than 52 hours of the 14-day trace".into(),
         ));
@@ -122,6 +119,21 @@ pub fn simulate_zones(
             seed: config.seed.wrapping_add(index as u64),
         });
     }
+    Ok(plans)
+}
+
+/// Simulates one cluster per zone file, `threads` at a time.
+pub fn simulate_zones(
+    config: &ScenarioConfig,
+    zones: &[ZoneDemand],
+    machine_types: &[Resources],
+    headroom: f64,
+    make_decider: &(dyn Fn() -> Decider + Sync),
+    threads: usize,
+    on_done: &(dyn Fn(&ClusterSummary) + Sync),
+) -> Result<Vec<ClusterRun>> {
+    let hours = zone_hours(config);
+    let plans = zone_plans(config, zones, machine_types, headroom)?;
     let run = |i: usize, decider: &mut Decider| {
         crate::scenario::run_cluster(config, &plans[i], &zones[i].workload, hours, decider)
     };

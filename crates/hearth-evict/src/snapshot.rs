@@ -16,8 +16,8 @@
 //! A snapshot for hour `h` is known at the end of hour `h`: nothing in it
 //! depends on a later step.
 
-use hearth_sim::{Eviction, FleetView};
-use hearth_trace::{Priority, Resources, Workload};
+use hearth_sim::{Eviction, FleetView, ServerId};
+use hearth_trace::{Priority, Resources, Step, VmId, Workload};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -153,24 +153,59 @@ impl ClusterSnapshots {
 /// Builds the raw records from the simulator's per-step observer calls.
 pub struct Recorder<'w> {
     workload: &'w Workload,
-    capacity: Vec<Resources>,
-    steps_per_hour: u32,
-    hours: usize,
-    /// Node-major raw records over all simulated hours (warm-up included).
-    raw: Vec<f32>,
-    /// Last hour each VM was seen resident (`u32::MAX`: never).
-    last_seen: Vec<u32>,
+    hours: NodeHours,
 }
 
 impl<'w> Recorder<'w> {
     pub fn new(workload: &'w Workload, capacity: &[Resources], steps_per_hour: u32, hours: usize) -> Self {
         Recorder {
             workload,
+            hours: NodeHours::new(capacity, workload.vms.len(), steps_per_hour, hours),
+        }
+    }
+
+    /// Called at the end of every step.
+    pub fn observe(&mut self, view: &FleetView) {
+        let w = self.workload;
+        self.hours.observe(view, |id| {
+            let vm = &w.vms[id.0 as usize];
+            (id.0 as usize, vm.priority, vm.request)
+        });
+    }
+
+    /// Adds the evictions, drops the warm-up hours and sums the cluster.
+    pub fn finish(mut self, cluster: usize, evictions: &[Eviction], warmup_hours: usize) -> ClusterSnapshots {
+        for e in evictions {
+            self.hours.evicted(e.step, e.server, e.vm.0 as usize, e.cores);
+        }
+        let hours = self.hours.hours;
+        self.hours.snapshots(cluster, warmup_hours.min(hours)..hours)
+    }
+}
+
+/// One cluster's raw node-hour records as a run fills them in, for any
+/// driver: the engine's observer ([`Recorder`]) or a lockstep region of
+/// live fleets, whose VM ids are not a workload's (`vm_of` maps a resident
+/// to a stable key below `vms`, its priority and request).
+pub struct NodeHours {
+    capacity: Vec<Resources>,
+    steps_per_hour: u32,
+    hours: usize,
+    /// Node-major raw records over all simulated hours (warm-up included).
+    raw: Vec<f32>,
+    /// Last hour each VM (by key) was seen resident (`u32::MAX`: never).
+    last_seen: Vec<u32>,
+}
+
+impl NodeHours {
+    /// Records for `capacity.len()` nodes over `hours` hours, VM keys below `vms`.
+    pub fn new(capacity: &[Resources], vms: usize, steps_per_hour: u32, hours: usize) -> NodeHours {
+        NodeHours {
             capacity: capacity.to_vec(),
             steps_per_hour,
             hours,
             raw: vec![0.0; capacity.len() * hours * raw::WIDTH],
-            last_seen: vec![u32::MAX; workload.vms.len()],
+            last_seen: vec![u32::MAX; vms],
         }
     }
 
@@ -178,8 +213,13 @@ impl<'w> Recorder<'w> {
         (node * self.hours + hour) * raw::WIDTH
     }
 
-    /// Called at the end of every step.
-    pub fn observe(&mut self, view: &FleetView) {
+    /// Hours recorded (warm-up included).
+    pub fn hours(&self) -> usize {
+        self.hours
+    }
+
+    /// Called at the end of every step; `vm_of(id)` is (key, priority, request).
+    pub fn observe(&mut self, view: &FleetView, vm_of: impl Fn(VmId) -> (usize, Priority, Resources)) {
         let step = view.now().0;
         let hour = (step / self.steps_per_hour) as usize;
         if hour >= self.hours {
@@ -191,16 +231,16 @@ impl<'w> Recorder<'w> {
             let k = self.slot(node, hour);
             let mut state = [0.0f32; 8];
             for &id in view.residents(s) {
-                let vm = &self.workload.vms[id.0 as usize];
-                let spot = vm.priority == Priority::Spot;
-                if spot && self.last_seen[id.0 as usize] != hour as u32 {
-                    self.last_seen[id.0 as usize] = hour as u32;
+                let (key, priority, request) = vm_of(id);
+                let spot = priority == Priority::Spot;
+                if spot && self.last_seen[key] != hour as u32 {
+                    self.last_seen[key] = hour as u32;
                     self.raw[k + raw::SPOT_RAN] += 1.0;
                 }
                 let o = usize::from(!spot);
                 state[raw::SPOT_VM_COUNT + o] += 1.0;
-                state[raw::SPOT_VM_CORES + o] += vm.request.cpu.0;
-                state[raw::SPOT_VM_MEMORY_GB + o] += vm.request.memory.0;
+                state[raw::SPOT_VM_CORES + o] += request.cpu.0;
+                state[raw::SPOT_VM_MEMORY_GB + o] += request.memory.0;
             }
             if last_of_hour {
                 state[raw::NODE_CORES] = self.capacity[node].cpu.0;
@@ -210,33 +250,37 @@ impl<'w> Recorder<'w> {
         }
     }
 
-    /// Adds the evictions, drops the warm-up hours and sums the cluster.
-    pub fn finish(mut self, cluster: usize, evictions: &[Eviction], warmup_hours: usize) -> ClusterSnapshots {
-        for e in evictions {
-            let hour = (e.step.0 / self.steps_per_hour) as usize;
-            if hour >= self.hours {
-                continue;
-            }
-            let k = self.slot(e.server.index(), hour);
-            self.raw[k + raw::EVICTIONS] += 1.0;
-            self.raw[k + raw::EVICTED_CORES] += e.cores;
-            if self.last_seen[e.vm.0 as usize] != hour as u32 {
-                self.raw[k + raw::SPOT_RAN] += 1.0;
-            }
+    /// Counts the eviction of the VM with key `key` (`cores` requested) from
+    /// `server` at `step`; an eviction after the last hour is ignored.
+    pub fn evicted(&mut self, step: Step, server: ServerId, key: usize, cores: f32) {
+        let hour = (step.0 / self.steps_per_hour) as usize;
+        if hour >= self.hours {
+            return;
         }
+        let k = self.slot(server.index(), hour);
+        self.raw[k + raw::EVICTIONS] += 1.0;
+        self.raw[k + raw::EVICTED_CORES] += cores;
+        if self.last_seen[key] != hour as u32 {
+            self.raw[k + raw::SPOT_RAN] += 1.0;
+        }
+    }
+
+    /// The records of `hours` (within the recorded hours), node and cluster sums.
+    pub fn snapshots(&self, cluster: usize, hours: Range<usize>) -> ClusterSnapshots {
         let nodes = self.capacity.len();
-        let hours = self.hours.saturating_sub(warmup_hours);
-        let mut node_raw = Vec::with_capacity(nodes * hours * raw::WIDTH);
+        let mut node_raw = Vec::with_capacity(nodes * hours.len() * raw::WIDTH);
         for n in 0..nodes {
-            node_raw
-                .extend_from_slice(&self.raw[self.slot(n, warmup_hours)..self.slot(n, self.hours - 1) + raw::WIDTH]);
+            if !hours.is_empty() {
+                node_raw
+                    .extend_from_slice(&self.raw[self.slot(n, hours.start)..self.slot(n, hours.end - 1) + raw::WIDTH]);
+            }
         }
         let mut snaps = ClusterSnapshots {
             cluster,
             nodes,
-            hours,
+            hours: hours.len(),
             node_raw,
-            cluster_raw: vec![0.0; hours * raw::WIDTH],
+            cluster_raw: vec![0.0; hours.len() * raw::WIDTH],
         };
         snaps.resum();
         snaps

@@ -370,6 +370,20 @@ impl LiveFleet {
         Ok(())
     }
 
+    /// Makes `t` the step events happen at, closing the pending step and
+    /// every step before `t` (a step without reports measures nothing): how
+    /// a driver that feeds no usage reports, such as a region of fleets run
+    /// in lockstep, moves time on. A `t` not after now changes nothing but
+    /// closing the pending step.
+    pub fn step_to(&mut self, t: Step) {
+        self.close_pending();
+        self.grow_past(t);
+        while self.now < t {
+            self.close(self.now);
+            self.now = Step(self.now.0 + 1);
+        }
+    }
+
     /// Makes `t` the pending step, closing the steps before it.
     fn advance_to(&mut self, t: Step) {
         if self.pending == Some(t) {
