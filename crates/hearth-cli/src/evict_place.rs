@@ -28,7 +28,8 @@ pub struct PlaceArgs {
     /// eviction-aware-spread.
     #[arg(long, value_delimiter = ',', default_value = "random,least-utilised,eviction-aware")]
     pub routers: Vec<String>,
-    /// Placement of spot VMs inside a cluster, comma-separated: best-fit (the cluster's --policy), spot-shield.
+    /// Placement of spot VMs inside a cluster, comma-separated: best-fit (the cluster's --policy),
+    /// least-reclaimable, spot-shield.
     /// Every router runs with every rule.
     #[arg(long, value_delimiter = ',', default_value = "best-fit")]
     pub node_rules: Vec<String>,
@@ -108,8 +109,32 @@ fn load_model(args: &PlaceArgs) -> Result<Option<(SavedModel, Box<dyn Predictor>
     Ok(Some((saved, p)))
 }
 
-/// The cluster's placement policy, which must decide online.
+/// Heuristics whose choice under `requests` admission reads only committed
+/// requests and limits: the region reports no usage (the scenario's usage is
+/// each VM's request), so a policy that reads measured usage or the history
+/// store would see zeros there and place differently from the scenario.
+const REQUEST_ONLY: [&str; 10] = [
+    "random",
+    "round-robin",
+    "first-fit",
+    "best-fit",
+    "worst-fit",
+    "dot-product",
+    "cosine-similarity",
+    "delta-perp-distance",
+    "norm-diff",
+    "weighted-dot-product",
+];
+
+/// The cluster's placement policy, which must decide online from requests.
 fn online_policy(name: &str) -> Result<Box<dyn Policy>> {
+    if !REQUEST_ONLY.contains(&name) {
+        bail!(
+            "policy {name} reads measured usage, history or the future, which `evict place` does not \
+             simulate; use one of {}",
+            REQUEST_ONLY.join(", ")
+        );
+    }
     match decider(name, &PolicyContext::default())? {
         Decider::Online(p) => Ok(p),
         Decider::Hindsight(_) => bail!("policy {name} needs the future and cannot place in a live region"),

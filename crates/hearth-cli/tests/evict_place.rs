@@ -73,6 +73,15 @@ fn place_errors_name_the_problem() {
         err.contains("loading the eviction model") && err.contains("bad-model.json"),
         "{err}"
     );
+    let out = hearth(&with(
+        &["evict", "place"],
+        &["--routers", "random", "--policy", "power-of-two"],
+    ));
+    assert!(
+        text(&out.stderr).contains("policy power-of-two reads measured usage"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = hearth(&with(&["evict", "place"], &["--routers", "cheapest"]));
     assert!(
         text(&out.stderr).contains("unknown router \"cheapest\""),

@@ -63,7 +63,7 @@ fn victims_on(servers: &Servers, vms: &[Vm], s: usize, vm: &Vm, now: Step) -> Op
             .total_cmp(&weight(&a.1, &limit))
             .then(servers.arrival_rank(a.0).cmp(&servers.arrival_rank(b.0)))
     });
-    let mut load = admission.counted(servers.observed(s), servers.committed[s]);
+    let mut load = admission.counted(servers.observed(s), servers.committed(s));
     let mut victims = Vec::new();
     let fits = |load: &Resources| (*load + vm.request).fits_within(&limit);
     for (id, amount) in spots {

@@ -16,15 +16,16 @@ pub(crate) struct Servers {
     pub cpu: Vec<f32>,
     pub memory: Vec<f32>,
     /// The last measurement: resident VMs' usage at the previous step.
-    pub measured: Vec<Resources>,
+    measured: Vec<Resources>,
     /// Requests of the VMs placed since the last measurement (they are in
     /// no measurement yet); cleared when the step's load is measured.
-    pub unmeasured: Vec<Resources>,
+    unmeasured: Vec<Resources>,
     /// Sum of resident VMs' requests.
-    pub committed: Vec<Resources>,
+    committed: Vec<Resources>,
     /// What the admission test counts on each server and its limit, from
-    /// the three above: kept by every method that changes them, since every
-    /// heuristic's scan of every arrival reads it.
+    /// the three above: kept by every method that changes them (they are
+    /// private so that only this file can), since every heuristic's scan of
+    /// every arrival reads it.
     pub admission_loads: Vec<AdmissionLoad>,
     pub residents: Vec<Vec<VmId>>,
     /// Resident spot VMs per server, so eviction skips servers without any.
@@ -102,6 +103,18 @@ impl Servers {
     #[inline]
     pub fn admits(&self, s: usize, request: Resources) -> bool {
         self.admission_load(s).admits(request)
+    }
+
+    /// The last measurement alone: resident VMs' usage at the previous step.
+    #[inline]
+    pub fn measured(&self, s: usize) -> Resources {
+        self.measured[s]
+    }
+
+    /// Sum of the resident VMs' requests.
+    #[inline]
+    pub fn committed(&self, s: usize) -> Resources {
+        self.committed[s]
     }
 
     #[inline]

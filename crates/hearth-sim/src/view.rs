@@ -141,13 +141,13 @@ impl<'a> FleetView<'a> {
     /// The last measurement alone: resident VMs' usage at the previous step.
     #[inline]
     pub fn measured(&self, s: ServerId) -> Resources {
-        self.servers.measured[s.index()]
+        self.servers.measured(s.index())
     }
 
     /// Sum of the resident VMs' requests.
     #[inline]
     pub fn committed(&self, s: ServerId) -> Resources {
-        self.servers.committed[s.index()]
+        self.servers.committed(s.index())
     }
 
     /// What the admission test counts (observed usage or committed
