@@ -22,7 +22,7 @@
 //!
 //! On-demand VMs are placed by the wrapped policy (best-fit in the scenario).
 
-use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
+use hearth_sim::{AdmissionLoad, FleetView, Policy, ServerId, SimRng, VmView};
 use hearth_trace::{Priority, Resources};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,19 +49,16 @@ pub fn requests_by_priority(fleet: &FleetView, s: ServerId) -> (Resources, Resou
     (spot, on_demand)
 }
 
-/// CPU plus memory room left on server `s` once `used` and `vm` are on it,
-/// as fractions of its capacity. The scenario admits by requests without
-/// oversubscription, so capacity is the admission limit and requests the load.
+/// CPU plus memory room left on server `s` under its admission limit once
+/// `used` and `vm` are on it, as fractions of the limit. The scenario admits
+/// by requests, so requests are the load.
 fn room_after(fleet: &FleetView, s: ServerId, used: Resources, vm: &VmView) -> f64 {
-    let cap = fleet.capacity(s);
-    let frac = |used: f32, req: f32, cap: f32| {
-        if cap > 0.0 {
-            ((cap - used - req) / cap) as f64
-        } else {
-            0.0
-        }
+    let load = AdmissionLoad {
+        counted: used,
+        limit: fleet.admission_load(s).limit,
     };
-    frac(used.cpu.0, vm.request.cpu.0, cap.cpu.0) + frac(used.memory.0, vm.request.memory.0, cap.memory.0)
+    let (cpu, memory) = load.headroom_after(vm.request);
+    cpu + memory
 }
 
 impl NodeRisk {

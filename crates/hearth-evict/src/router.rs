@@ -50,6 +50,11 @@ impl Router {
         }
     }
 
+    /// Whether the router reads forecasts (and so needs a model).
+    pub fn needs_model(self) -> bool {
+        matches!(self, Router::EvictionAware | Router::EvictionAwareSpread)
+    }
+
     pub fn parse(name: &str) -> Result<Router> {
         Router::ALL.into_iter().find(|r| r.name() == name).ok_or_else(|| {
             EvictError::Config(format!(
@@ -98,11 +103,4 @@ pub fn rank(router: Router, state: &ClusterState, rng: &mut ChaCha8Rng) -> Vec<u
         }
     }
     order
-}
-
-impl Router {
-    /// Whether the router reads forecasts (and so needs a model).
-    pub fn needs_model(self) -> bool {
-        matches!(self, Router::EvictionAware | Router::EvictionAwareSpread)
-    }
 }

@@ -3,7 +3,7 @@
 //! when admissible servers are rare. Both phases pick uniformly among the
 //! admissible servers, so the fallback does not bias the choice.
 
-use hearth_sim::{AdmissionLoad, FleetView, ServerId, SimRng, VmView};
+use hearth_sim::{FleetView, ServerId, SimRng, VmView};
 use rand::Rng;
 
 /// Random draws per wanted server before falling back to a scan.
@@ -35,22 +35,4 @@ pub fn sample_admissible(k: usize, vm: &VmView, fleet: &FleetView, rng: &mut Sim
         picked.push(rest.swap_remove(i));
     }
     picked
-}
-
-/// Per-resource headroom left on a server by the admission test after
-/// placing the VM, as fractions of the server's limit: (cpu, memory).
-#[inline]
-pub fn headroom_after(load: AdmissionLoad, vm: &VmView) -> (f64, f64) {
-    let AdmissionLoad { counted, limit } = load;
-    let frac = |used: f32, req: f32, cap: f32| {
-        if cap > 0.0 {
-            ((cap - used - req) / cap) as f64
-        } else {
-            0.0
-        }
-    };
-    (
-        frac(counted.cpu.0, vm.request.cpu.0, limit.cpu.0),
-        frac(counted.memory.0, vm.request.memory.0, limit.memory.0),
-    )
 }

@@ -100,4 +100,22 @@ impl AdmissionLoad {
         self.counted.cpu.0 + request.cpu.0 <= self.limit.cpu.0
             && self.counted.memory.0 + request.memory.0 <= self.limit.memory.0
     }
+
+    /// Per-resource room the test leaves once `request` is added, as
+    /// fractions of the limit (0 for a resource with no limit): (CPU,
+    /// memory). Best-fit and worst-fit rank servers by its sum.
+    #[inline]
+    pub fn headroom_after(&self, request: Resources) -> (f64, f64) {
+        let frac = |used: f32, req: f32, cap: f32| {
+            if cap > 0.0 {
+                ((cap - used - req) / cap) as f64
+            } else {
+                0.0
+            }
+        };
+        (
+            frac(self.counted.cpu.0, request.cpu.0, self.limit.cpu.0),
+            frac(self.counted.memory.0, request.memory.0, self.limit.memory.0),
+        )
+    }
 }

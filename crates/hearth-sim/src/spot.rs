@@ -1,6 +1,7 @@
 //! Spot eviction: when an on-demand VM is admitted nowhere, spot VMs are
 //! evicted from the one server that needs the fewest evictions for it to fit.
 
+use crate::admission::AdmissionLoad;
 use crate::fleet::ServerId;
 use crate::metrics::{Eviction, RunMetrics};
 use crate::state::Servers;
@@ -50,20 +51,20 @@ pub(crate) fn make_room(
 /// largest first; `None` if evicting every spot VM would not suffice.
 fn victims_on(servers: &Servers, vms: &[Vm], s: usize, vm: &Vm, now: Step) -> Option<Vec<VmId>> {
     let admission = servers.admission;
-    let limit = admission.limit(servers.capacity[s]);
-    let counted = |v: &Vm| admission.counted(servers.observed_contribution(v, now), v.request);
+    let AdmissionLoad { counted, limit } = servers.admission_load(s);
+    let amount = |v: &Vm| admission.counted(servers.observed_contribution(v, now), v.request);
     let mut spots: Vec<(VmId, Resources)> = servers.residents[s]
         .iter()
         .map(|&id| &vms[id.0 as usize])
         .filter(|v| v.priority == Priority::Spot)
-        .map(|v| (v.id, counted(v)))
+        .map(|v| (v.id, amount(v)))
         .collect();
     spots.sort_by(|a, b| {
         weight(&b.1, &limit)
             .total_cmp(&weight(&a.1, &limit))
             .then(servers.arrival_rank(a.0).cmp(&servers.arrival_rank(b.0)))
     });
-    let mut load = admission.counted(servers.observed(s), servers.committed(s));
+    let mut load = counted;
     let mut victims = Vec::new();
     let fits = |load: &Resources| (*load + vm.request).fits_within(&limit);
     for (id, amount) in spots {

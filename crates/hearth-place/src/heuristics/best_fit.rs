@@ -1,4 +1,3 @@
-use crate::sample::headroom_after;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
 /// The admissible server left with the least headroom (CPU plus memory, as
@@ -13,7 +12,7 @@ impl Policy for BestFit {
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, _rng: &mut SimRng) -> Option<ServerId> {
         fleet.best_admissible(vm.request, |load| {
-            let (cpu, mem) = headroom_after(load, vm);
+            let (cpu, mem) = load.headroom_after(vm.request);
             -(cpu + mem)
         })
     }
