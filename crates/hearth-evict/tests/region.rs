@@ -16,24 +16,13 @@ use hearth_evict::router::Router;
 use hearth_evict::scenario::{ClusterPlan, ScenarioConfig};
 use hearth_evict::Level;
 use hearth_sim::{Admission, Arrival, Decider, Fleet, LiveFleet, Policy, ServerId, SimConfig};
-use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+use hearth_trace::{Priority, Resources, Step, Vm, Workload};
 
 const HOURS: u32 = 96;
 
 fn vm(arrival: u32, life: u32, cores: f32, priority: Priority) -> Vm {
-    Vm {
-        tenant: None,
-        vm_type: None,
-        id: VmId(0),
-        arrival: Step(arrival),
-        departure: Step(arrival + life),
-        request: Resources::new(cores, cores),
-        priority,
-        usage: Usage {
-            cpu: vec![1.0; life as usize],
-            memory: vec![1.0; life as usize],
-        },
-    }
+    let (request, used) = (Resources::new(cores, cores), Resources::new(1.0, 1.0));
+    Vm::steady(Step(arrival), life, request, used, priority)
 }
 
 fn config() -> ScenarioConfig {

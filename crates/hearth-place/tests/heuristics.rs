@@ -5,22 +5,11 @@
 
 use hearth_place::{heuristic, FleetView, Policy, ServerId, SimRng, VmView};
 use hearth_sim::{run, Admission, Decider, Fleet, RunMetrics, SimConfig};
-use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+use hearth_trace::{Priority, Resources, Step, Vm, Workload};
 
 fn vm(arrival: u32, life: u32, request: (f32, f32), used: (f32, f32)) -> Vm {
-    Vm {
-        tenant: None,
-        vm_type: None,
-        id: VmId(0),
-        arrival: Step(arrival),
-        departure: Step(arrival + life),
-        request: Resources::new(request.0, request.1),
-        priority: Priority::OnDemand,
-        usage: Usage {
-            cpu: vec![used.0; life as usize],
-            memory: vec![used.1; life as usize],
-        },
-    }
+    let (request, used) = (Resources::new(request.0, request.1), Resources::new(used.0, used.1));
+    Vm::steady(Step(arrival), life, request, used, Priority::OnDemand)
 }
 
 /// Places VM `i` on `script[i]` while the script lasts, then asks `inner`.

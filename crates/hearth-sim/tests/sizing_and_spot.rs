@@ -4,7 +4,7 @@ use hearth_sim::{
     run, servers_needed, Admission, Decider, FleetSpec, FleetView, Policy, ServerId, SimConfig, SimRng, SizingOptions,
     VmView,
 };
-use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+use hearth_trace::{Priority, Resources, Step, Vm, Workload};
 
 /// First admissible server, written here so the simulator's tests do not
 /// depend on the policies crate.
@@ -20,19 +20,8 @@ impl Policy for FirstAdmissible {
 }
 
 fn vm(arrival: u32, life: u32, cores: f32, used: f32, priority: Priority) -> Vm {
-    Vm {
-        tenant: None,
-        vm_type: None,
-        id: VmId(0),
-        arrival: Step(arrival),
-        departure: Step(arrival + life),
-        request: Resources::new(cores, 1.0),
-        priority,
-        usage: Usage {
-            cpu: vec![used; life as usize],
-            memory: vec![0.5; life as usize],
-        },
-    }
+    let (request, used) = (Resources::new(cores, 1.0), Resources::new(used, 0.5));
+    Vm::steady(Step(arrival), life, request, used, priority)
 }
 
 fn spec() -> FleetSpec {

@@ -7,24 +7,13 @@ use hearth_sim::{
     run, servers_needed, Admission, Decider, FleetSpec, FleetView, Policy, ServerId, SimConfig, SimRng, Sizing,
     SizingOptions, VmView,
 };
-use hearth_trace::{Priority, Resources, Step, Usage, Vm, VmId, Workload};
+use hearth_trace::{Priority, Resources, Step, Vm, Workload};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
 fn vm(arrival: u32, life: u32, cores: f32, used: f32) -> Vm {
-    Vm {
-        tenant: None,
-        vm_type: None,
-        id: VmId(0),
-        arrival: Step(arrival),
-        departure: Step(arrival + life),
-        request: Resources::new(cores, 1.0),
-        priority: Priority::OnDemand,
-        usage: Usage {
-            cpu: vec![used; life as usize],
-            memory: vec![0.5; life as usize],
-        },
-    }
+    let (request, used) = (Resources::new(cores, 1.0), Resources::new(used, 0.5));
+    Vm::steady(Step(arrival), life, request, used, Priority::OnDemand)
 }
 
 fn spec() -> FleetSpec {

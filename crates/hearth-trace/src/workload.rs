@@ -59,6 +59,25 @@ pub struct Vm {
 }
 
 impl Vm {
+    /// A VM that uses the same `usage` at every step of its `life` steps
+    /// from `arrival`, with no tenant or type: hand-made fleets in tests and
+    /// examples. Its id is 0 until a [`Workload`] numbers it.
+    pub fn steady(arrival: Step, life: u32, request: Resources, usage: Resources, priority: Priority) -> Vm {
+        Vm {
+            id: VmId(0),
+            arrival,
+            departure: Step(arrival.0 + life),
+            request,
+            priority,
+            tenant: None,
+            vm_type: None,
+            usage: Usage {
+                cpu: vec![usage.cpu.0; life as usize],
+                memory: vec![usage.memory.0; life as usize],
+            },
+        }
+    }
+
     /// Steps the VM lives (at least 1 in a valid workload).
     pub fn lifetime(&self) -> u32 {
         self.departure.0 - self.arrival.0
