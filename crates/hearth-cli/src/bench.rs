@@ -1,8 +1,8 @@
 //! `hearth bench`: benchmarks that print their figures (BENCHMARKS.md
 //! records them with the commands that produced them).
 
-use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, SampleUsage};
+use hearth::policies::{decider, PolicyContext};
+use hearth::samples::{DefaultWorkload, SampleUsage};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use hearth_place::fireplace::{FirePlace, FirePlaceModel};
@@ -210,12 +210,12 @@ fn sim(a: SimArgs) -> Result<()> {
         m.overload_rate * 100.0,
         m.rejections
     );
-    println!("  peak resident memory  {}", peak_rss());
+    println!("  peak resident memory  {}", crate::memory::peak_rss());
     Ok(())
 }
 
 fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
-    let usage = crate::samples::usage_trace(SampleUsage::Bitbrains, &Default::default())?;
+    let usage = hearth::samples::usage_trace(SampleUsage::Bitbrains, &Default::default())?;
     let opts = hearth_trace::StaggerOptions {
         vms: a.vms,
         days: a.days,
@@ -228,21 +228,6 @@ fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
     Ok(hearth_trace::stagger(&usage, &opts)?)
 }
 
-/// Peak resident set size of this process, from /proc (Linux).
-pub(crate) fn peak_rss() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-        })
-        .map(|kb| {
-            let k: f64 = kb.trim_end_matches(" kB").trim().parse().unwrap_or(0.0);
-            format!("{:.2} GiB ({kb})", k / 1024.0 / 1024.0)
-        })
-        .unwrap_or_else(|| "unknown (no /proc/self/status)".into())
-}
 
 /// Times every decision of the policy it wraps, in nanoseconds.
 struct Timed {

@@ -7,8 +7,11 @@
 //! with `--malformed` mixes in bad requests (they must get 4xx, never 5xx);
 //! with `--pid` samples the service's resident memory.
 
+use crate::bench_serve_figures::{print, Tally};
+use crate::bench_serve_load::Load;
+use crate::memory::rss_mib;
 use crate::output::write_json;
-use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -59,140 +62,6 @@ pub struct BenchServeArgs {
     pub seed: u64,
 }
 
-/// Latencies (seconds) and answers by request kind.
-#[derive(Default)]
-struct Tally {
-    latency: [Vec<f64>; 3],
-    rejected: u64,
-    client_errors: u64,
-    server_errors: u64,
-    transport_errors: u64,
-    malformed_sent: u64,
-    malformed_not_4xx: u64,
-}
-
-const KINDS: [&str; 3] = ["place", "depart", "usage"];
-
-#[derive(Serialize)]
-struct KindFigures {
-    kind: &'static str,
-    requests: usize,
-    p50_ms: f64,
-    p99_ms: f64,
-    p999_ms: f64,
-    max_ms: f64,
-}
-
-#[derive(Serialize)]
-struct Figures {
-    seconds: f64,
-    /// Usage reports sent every this many steps.
-    usage_every: u32,
-    concurrency: usize,
-    requests: u64,
-    requests_per_second: f64,
-    placements_per_second: f64,
-    usage_reports_per_second: f64,
-    kinds: Vec<KindFigures>,
-    rejected_409: u64,
-    client_errors_4xx: u64,
-    server_errors_5xx: u64,
-    transport_errors: u64,
-    malformed_sent: u64,
-    malformed_not_4xx: u64,
-    rss_mib: Vec<f64>,
-}
-
-struct Load {
-    http: reqwest::Client,
-    url: String,
-    token: Option<String>,
-    malformed: f64,
-    tally: Mutex<Tally>,
-    rng: std::sync::Mutex<rand_chacha::ChaCha8Rng>,
-}
-
-/// Bodies and paths the service must refuse with a 4xx.
-const BAD: [(&str, &str); 4] = [
-    ("/v1/vms", r#"{"id":"x","cpu_cores":-3,"memory_gib":4}"#),
-    ("/v1/vms", r#"{"id":"x","cpu_cores":2,"memory_gib":4,"extra":1}"#),
-    ("/v1/usage", r#"[{"vm":"nobody","t":0,"cpu_cores":1,"memory_gib":1}]"#),
-    ("/v1/vms", "{not json"),
-];
-
-impl Load {
-    /// Sends one request (or, by chance, a malformed one instead); records it.
-    async fn send(
-        &self,
-        kind: usize,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<String>,
-    ) -> Option<serde_json::Value> {
-        let bad = {
-            let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
-            (self.malformed > 0.0 && rng.random::<f64>() < self.malformed).then(|| BAD[rng.random_range(0..BAD.len())])
-        };
-        if let Some((bad_path, bad_body)) = bad {
-            let status = self
-                .request(reqwest::Method::POST, bad_path, Some(bad_body.to_string()))
-                .await
-                .map(|r| r.0);
-            let mut t = self.tally.lock().await;
-            t.malformed_sent += 1;
-            if !matches!(status, Some(400..=499)) {
-                t.malformed_not_4xx += 1;
-            }
-        }
-        let clock = Instant::now();
-        let answer = self.request(method, path, body).await;
-        let seconds = clock.elapsed().as_secs_f64();
-        let mut t = self.tally.lock().await;
-        t.latency[kind].push(seconds);
-        match answer {
-            None => {
-                t.transport_errors += 1;
-                None
-            }
-            Some((s, v)) if (200..300).contains(&s) => Some(v),
-            Some((409, _)) if kind == 0 => {
-                t.rejected += 1;
-                None
-            }
-            Some((s, _)) if s >= 500 => {
-                t.server_errors += 1;
-                None
-            }
-            Some(_) => {
-                t.client_errors += 1;
-                None
-            }
-        }
-    }
-
-    async fn request(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<String>,
-    ) -> Option<(u16, serde_json::Value)> {
-        let mut req = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(t) = &self.token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b);
-        }
-        let resp = req.send().await.ok()?;
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.ok()?;
-        Some((
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-        ))
-    }
-}
-
 pub fn run(args: BenchServeArgs) -> Result<()> {
     if args.concurrency == 0 || args.batch == 0 || args.usage_every == 0 || !(0.0..1.0).contains(&args.malformed) {
         bail!("--concurrency, --batch and --usage-every must be positive, --malformed within [0, 1)");
@@ -221,7 +90,7 @@ pub fn run(args: BenchServeArgs) -> Result<()> {
     let clock = Instant::now();
     let rss = runtime.block_on(drive(&workload, load.clone(), &args))?;
     let seconds = clock.elapsed().as_secs_f64();
-    let tally = runtime.block_on(load.tally.lock()).clone_figures(seconds, &args, rss);
+    let tally = runtime.block_on(load.tally.lock()).clone_figures(seconds, (args.concurrency, args.batch, args.usage_every), rss);
     print(&tally);
     if let Some(p) = &args.json {
         write_json(p, &tally)?;
@@ -365,87 +234,3 @@ async fn run_all(load: &Arc<Load>, jobs: Vec<Job>, concurrency: usize) -> (Vec<u
     (placed, evicted)
 }
 
-fn rss_mib(pid: u32) -> Result<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .with_context(|| format!("reading /proc/{pid}/status"))?;
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .context("no VmRSS line")?;
-    Ok(kb / 1024.0)
-}
-
-impl Tally {
-    fn clone_figures(&self, seconds: f64, args: &BenchServeArgs, rss_mib: Vec<f64>) -> Figures {
-        let (concurrency, batch) = (args.concurrency, args.batch);
-        let kinds: Vec<KindFigures> = KINDS
-            .iter()
-            .zip(&self.latency)
-            .map(|(&kind, l)| {
-                let mut l = l.clone();
-                l.sort_by(f64::total_cmp);
-                let q = |p: f64| {
-                    l.get(((l.len() as f64 * p).ceil() as usize).saturating_sub(1))
-                        .copied()
-                        .unwrap_or(0.0)
-                        * 1e3
-                };
-                KindFigures {
-                    kind,
-                    requests: l.len(),
-                    p50_ms: q(0.5),
-                    p99_ms: q(0.99),
-                    p999_ms: q(0.999),
-                    max_ms: q(1.0),
-                }
-            })
-            .collect();
-        let requests: usize = kinds.iter().map(|k| k.requests).sum::<usize>() + self.malformed_sent as usize;
-        Figures {
-            seconds,
-            usage_every: args.usage_every,
-            concurrency,
-            requests: requests as u64,
-            requests_per_second: requests as f64 / seconds,
-            placements_per_second: kinds[0].requests as f64 / seconds,
-            usage_reports_per_second: (kinds[2].requests * batch) as f64 / seconds,
-            kinds,
-            rejected_409: self.rejected,
-            client_errors_4xx: self.client_errors,
-            server_errors_5xx: self.server_errors,
-            transport_errors: self.transport_errors,
-            malformed_sent: self.malformed_sent,
-            malformed_not_4xx: self.malformed_not_4xx,
-            rss_mib,
-        }
-    }
-}
-
-fn print(f: &Figures) {
-    println!(
-        "{:.1} s, {} in flight: {} requests ({:.0}/s), {:.0} placements/s; 409 {}, other 4xx {}, 5xx {}, transport errors {}, malformed sent {} (not 4xx: {})",
-        f.seconds,
-        f.concurrency,
-        f.requests,
-        f.requests_per_second,
-        f.placements_per_second,
-        f.rejected_409,
-        f.client_errors_4xx,
-        f.server_errors_5xx,
-        f.transport_errors,
-        f.malformed_sent,
-        f.malformed_not_4xx
-    );
-    for k in &f.kinds {
-        println!(
-            "  {:<7} {:>9} requests  p50 {:.3} ms  p99 {:.3} ms  p99.9 {:.3} ms  max {:.3} ms",
-            k.kind, k.requests, k.p50_ms, k.p99_ms, k.p999_ms, k.max_ms
-        );
-    }
-    if !f.rss_mib.is_empty() {
-        let r: Vec<String> = f.rss_mib.iter().map(|m| format!("{m:.1}")).collect();
-        println!("  service RSS (MiB, every 10 s): {}", r.join(" "));
-    }
-}

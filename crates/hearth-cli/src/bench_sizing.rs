@@ -4,10 +4,11 @@
 //! simulation. `--no-early-stop` runs the search with every simulation
 //! complete, as it was before early stop, for the before-and-after figures.
 
-use crate::bench::peak_rss;
-use crate::compare::{jobs, size_all};
+use crate::memory::peak_rss;
+use crate::progress::Bars;
+use hearth::compare::{jobs, size_all};
 use crate::fleet_args::FleetArgs;
-use crate::policies::{decider, PolicyContext};
+use hearth::policies::{decider, PolicyContext};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -61,7 +62,7 @@ pub fn run(a: SizingArgs) -> Result<()> {
     let started = Instant::now();
     let (w, source) = workload(&a)?;
     let loaded = started.elapsed().as_secs_f64();
-    let spec = a.fleet.spec()?;
+    let spec = a.fleet.options().spec()?;
     let policies = a
         .policies
         .clone()
@@ -83,15 +84,15 @@ pub fn run(a: SizingArgs) -> Result<()> {
         w.vm_steps(),
         w.end().0,
         w.peak_alive().0,
-        a.fleet.describe(),
+        a.fleet.options().describe(),
         a.overload_limit * 100.0,
         if opts.early_stop { "on" } else { "off" },
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!("  workload read or composed in {loaded:.1} s");
-    let jobs = jobs(&a.fleet.admissions()?, &policies, a.seed, 1);
+    let jobs = jobs(&a.fleet.options().admissions()?, &policies, a.seed, 1);
     let sized = Instant::now();
-    let sizings = size_all(&a.fleet, &w, &spec, &jobs, &opts, &ctx)?;
+    let sizings = size_all(&a.fleet.options(), &w, &spec, &jobs, &opts, &ctx, &Bars::default())?;
     let sizing_seconds = sized.elapsed().as_secs_f64();
     print_table(&jobs_names(&jobs), &sizings);
     let runs: usize = sizings.iter().map(|s| s.runs).sum();
@@ -104,7 +105,7 @@ pub fn run(a: SizingArgs) -> Result<()> {
     Ok(())
 }
 
-fn jobs_names(jobs: &[crate::compare::Job]) -> Vec<String> {
+fn jobs_names(jobs: &[hearth::compare::Job]) -> Vec<String> {
     jobs.iter()
         .map(|j| format!("{} ({})", j.policy, j.admission.name()))
         .collect()
@@ -141,7 +142,7 @@ fn workload(a: &SizingArgs) -> Result<(Workload, String)> {
         return Ok((a.workload_file.read(path)?, format!("workload {}", path.display())));
     }
     let opts = ImportOptions::default();
-    let arrivals = crate::samples::openb_arrivals(&opts)?;
+    let arrivals = hearth::samples::openb_arrivals(&opts)?;
     let usage = import_paths(Format::Bitbrains, std::slice::from_ref(&a.bitbrains), &opts)
         .with_context(|| {
             format!(

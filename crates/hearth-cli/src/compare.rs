@@ -1,20 +1,15 @@
-//! `hearth compare`: servers needed by each policy on one workload.
+//! `hearth compare`: servers needed by each policy on one workload; the
+//! sizing is [`hearth::compare`], this prints its table.
 
 use crate::fleet_args::FleetArgs;
-use crate::output::{csv_text, progress, write_atomic, write_json};
-use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
-use crate::step_load::{step_load, Run, StepLoad};
+use crate::progress::Bars;
 use crate::workload_file::WorkloadFileArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::Args;
-use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Probe, Sizing, SizingOptions};
-use hearth_trace::{summarize, Workload};
-use serde::Serialize;
-use serde_json::json;
+use hearth::compare::{self, CompareOptions, PolicyResult};
+use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use hearth_sim::LowerBound;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -63,215 +58,36 @@ pub struct CompareArgs {
     #[arg(long)]
     pub model: Vec<PathBuf>,
     #[command(flatten)]
-    pub forecast: crate::policies_nn::ForecastRefreshArgs,
-}
-
-#[derive(Serialize, Clone)]
-pub struct PolicyResult {
-    pub policy: String,
-    pub admission: String,
-    pub servers_needed: Option<usize>,
-    pub reason: Option<String>,
-    pub overload_rate: f64,
-    pub vm_overload_rate: f64,
-    pub peak_to_average: f64,
-    pub utilisation: f64,
-    pub rejections: u64,
-    pub evictions: u64,
-    pub servers_used: usize,
-    pub decisions_per_second: f64,
-    pub seeds: Vec<u64>,
-    pub servers_needed_by_seed: Vec<Option<usize>>,
-    pub search_runs: usize,
-    /// The fleet sizes the search ran for the median seed, smallest first.
-    pub search: Vec<Probe>,
-}
-
-pub struct Job {
-    pub admission: Admission,
-    pub policy: String,
-    pub seed: u64,
-}
-
-/// What `compare` computed: the results and what they were computed on.
-pub struct Compared {
-    pub workload: Workload,
-    pub source: String,
-    pub spec: FleetSpec,
-    pub results: Vec<PolicyResult>,
-    pub bound: LowerBound,
-    pub ctx: PolicyContext,
+    pub forecast: crate::forecast_args::ForecastRefreshArgs,
 }
 
 pub fn run(args: CompareArgs) -> Result<()> {
-    let c = compute(&args)?;
+    let c = compare::compute(&args.options(), &Bars::default())?;
     print_table(&c.results, Some(&c.bound), args.overload_limit);
-    write_outputs(&args, &c)
+    c.write(args.json.as_deref(), args.csv.as_deref())?;
+    for path in [&args.json, &args.csv].into_iter().flatten() {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
-/// Sizes every policy on the workload (no printing but progress on stderr).
-pub fn compute(args: &CompareArgs) -> Result<Compared> {
-    if !(0.0..1.0).contains(&args.overload_limit) {
-        bail!("--overload-limit must be within [0, 1), e.g. 0.01 for 1%");
-    }
-    if args.seeds == 0 {
-        bail!("--seeds must be at least 1");
-    }
-    if args.max_servers == Some(0) {
-        bail!("--max-servers must be at least 1");
-    }
-    let (workload, source) = load_workload(args)?;
-    let spec = args.fleet.spec()?;
-    let policies = args
-        .policies
-        .clone()
-        .unwrap_or_else(|| hearth_place::HEURISTICS.iter().map(|s| s.to_string()).collect());
-    let models: Vec<&std::path::Path> = args.model.iter().map(PathBuf::as_path).collect();
-    let mut ctx = PolicyContext::with_models(&models, args.fleet.overload_threshold)?;
-    ctx.nn.set_forecast_refresh(args.forecast.forecast_refresh_steps);
-    for p in &policies {
-        decider(p, &ctx)?; // fail on a bad name or a missing model before any work
-    }
-    let jobs = jobs(&args.fleet.admissions()?, &policies, args.seed, args.seeds);
-    eprintln!("workload: {source}");
-    eprintln!(
-        "fleet: {}; overload limit {}%",
-        args.fleet.describe(),
-        args.overload_limit * 100.0
-    );
-    let opts = SizingOptions {
-        overload_limit: args.overload_limit,
-        max_servers: args.max_servers,
-        ..Default::default()
-    };
-    let sizings = size_all(&args.fleet, &workload, &spec, &jobs, &opts, &ctx)?;
-    let results = collect(&jobs, sizings, args.seeds as usize);
-    let bound = fluid_lower_bound(&workload, &spec, args.fleet.overload_threshold);
-    Ok(Compared {
-        workload,
-        source,
-        spec,
-        results,
-        bound,
-        ctx,
-    })
-}
-
-fn load_workload(args: &CompareArgs) -> Result<(Workload, String)> {
-    match &args.workload {
-        Some(path) => {
-            let w = args.workload_file.read(path)?;
-            Ok((w, path.display().to_string()))
-        }
-        None => {
-            let d = DefaultWorkload::of(args.sample, args.sample_usage, args.seed);
-            Ok((d.build()?, d.describe()))
+impl CompareArgs {
+    /// The library's options for these flags.
+    pub fn options(&self) -> CompareOptions {
+        let d = DefaultWorkload::of(self.sample, self.sample_usage, self.seed);
+        let defaults = CompareOptions::default();
+        CompareOptions {
+            workload: self.workload_file.input(self.workload.as_ref(), d),
+            policies: self.policies.clone().unwrap_or(defaults.policies),
+            overload_limit: self.overload_limit,
+            seed: self.seed,
+            seeds: self.seeds,
+            max_servers: self.max_servers,
+            fleet: self.fleet.options(),
+            models: self.model.clone(),
+            forecast_refresh_steps: self.forecast.forecast_refresh_steps,
         }
     }
-}
-
-pub fn jobs(admissions: &[Admission], policies: &[String], seed: u64, seeds: u64) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for &admission in admissions {
-        for p in policies {
-            for seed in seed..seed + seeds {
-                jobs.push(Job {
-                    admission,
-                    policy: p.clone(),
-                    seed,
-                });
-            }
-        }
-    }
-    jobs
-}
-
-/// Sizes every job, two at a time (one per core), in job order.
-pub fn size_all(
-    fleet: &FleetArgs,
-    w: &Workload,
-    spec: &FleetSpec,
-    jobs: &[Job],
-    opts: &SizingOptions,
-    ctx: &PolicyContext,
-) -> Result<Vec<Sizing>> {
-    let bar = progress(jobs.len() as u64, "sizing");
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<Result<Sizing>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(job) = jobs.get(i) else { break };
-                bar.set_message(format!("{} ({})", job.policy, job.admission.name()));
-                let result = size_one(fleet, w, spec, job, opts, ctx);
-                done.lock().expect("no worker panicked")[i] = Some(result);
-                bar.inc(1);
-            });
-        }
-    });
-    bar.finish_and_clear();
-    done.into_inner()
-        .expect("no worker panicked")
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect()
-}
-
-fn size_one(
-    fleet: &FleetArgs,
-    w: &Workload,
-    spec: &FleetSpec,
-    job: &Job,
-    opts: &SizingOptions,
-    ctx: &PolicyContext,
-) -> Result<Sizing> {
-    let config = fleet.config(job.admission, job.seed)?;
-    let mut make = || decider(&job.policy, ctx).expect("checked before the search");
-    servers_needed(w, spec, &config, opts, &mut make).with_context(|| format!("sizing {}", job.policy))
-}
-
-/// One result per (admission, policy): the median over seeds, with the
-/// metrics of the seed that gave it.
-pub fn collect(jobs: &[Job], sizings: Vec<Sizing>, seeds: usize) -> Vec<PolicyResult> {
-    jobs.chunks(seeds)
-        .zip(sizings.chunks(seeds))
-        .map(|(js, ss)| {
-            let by_seed: Vec<Option<usize>> = ss.iter().map(|s| s.servers_needed).collect();
-            let pick = median_index(&by_seed);
-            let s = &ss[pick];
-            let m = &s.metrics;
-            PolicyResult {
-                policy: js[0].policy.clone(),
-                admission: js[0].admission.name().to_string(),
-                servers_needed: s.servers_needed,
-                reason: s.reason.clone(),
-                overload_rate: m.overload_rate,
-                vm_overload_rate: m.vm_overload_rate,
-                peak_to_average: m.peak_to_average,
-                utilisation: m.utilisation,
-                rejections: m.rejections,
-                evictions: m.evictions,
-                servers_used: m.servers_used,
-                decisions_per_second: m.decisions_per_second,
-                seeds: js.iter().map(|j| j.seed).collect(),
-                servers_needed_by_seed: by_seed,
-                search_runs: ss.iter().map(|s| s.runs).sum(),
-                search: s.probes.clone(),
-            }
-        })
-        .collect()
-}
-
-/// Index of the median answer; an unattainable seed counts as the largest.
-fn median_index(by_seed: &[Option<usize>]) -> usize {
-    let mut order: Vec<usize> = (0..by_seed.len()).collect();
-    order.sort_by_key(|&i| by_seed[i].unwrap_or(usize::MAX));
-    order[(order.len() - 1) / 2]
 }
 
 fn spread(r: &PolicyResult) -> String {
@@ -346,117 +162,3 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
     }
 }
 
-/// The load per step of the chosen fleet: for each admission mode, the
-/// policy needing the fewest servers, on that many servers, at its median seed.
-fn chosen_fleet_loads(args: &CompareArgs, out: &Compared) -> Result<Vec<StepLoad>> {
-    let mut loads = Vec::new();
-    for admission in args.fleet.admissions()? {
-        let best = (out.results.iter())
-            .filter(|r| r.admission == admission.name())
-            .filter_map(|r| Some((r.servers_needed?, r)))
-            .min_by_key(|(n, _)| *n);
-        let Some((servers, r)) = best else { continue };
-        let seed = r.seeds[median_index(&r.servers_needed_by_seed)];
-        let run = Run {
-            policy: &r.policy,
-            admission,
-            servers,
-            seed,
-        };
-        loads.push(step_load(&args.fleet, &out.workload, &out.spec, &run, &out.ctx)?.1);
-    }
-    Ok(loads)
-}
-
-pub fn write_outputs(args: &CompareArgs, out: &Compared) -> Result<()> {
-    let Compared {
-        workload: w,
-        source,
-        spec,
-        results,
-        bound,
-        ..
-    } = out;
-    if let Some(path) = &args.json {
-        let loads = chosen_fleet_loads(args, out)?;
-        let s = summarize(w);
-        let doc = json!({
-            "workload": {
-                "source": source,
-                "vms": s.vms,
-                "spot_vms": s.spot_vms,
-                "step_seconds": s.step_seconds,
-                "span_hours": s.span_hours,
-                "peak_vms_alive": s.peak_vms_alive,
-                "provenance": w.provenance,
-            },
-            "fleet": spec_json(spec),
-            "overload_limit": args.overload_limit,
-            "overload_threshold": args.fleet.overload_threshold,
-            "seed": args.seed,
-            "seeds": args.seeds,
-            "forecast_refresh_steps": args.forecast.forecast_refresh_steps,
-            "results": results,
-            "lower_bound": bound,
-            "chosen_fleet_load": loads,
-        });
-        write_json(path, &doc)?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = &args.csv {
-        write_atomic(path, csv(results).as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
-}
-
-fn spec_json(spec: &FleetSpec) -> serde_json::Value {
-    match spec {
-        FleetSpec::Homogeneous { capacity } => {
-            json!({"kind": "homogeneous", "cores": capacity.cpu.0, "memory_gib": capacity.memory.0})
-        }
-        FleetSpec::Nodes { nodes } => json!({"kind": "node-list", "nodes": nodes.len()}),
-    }
-}
-
-/// The results as `--csv` writes them (header row first).
-pub fn csv(results: &[PolicyResult]) -> String {
-    csv_text(&CSV_HEADER, &results.iter().map(csv_row).collect::<Vec<_>>())
-}
-
-const CSV_HEADER: [&str; 12] = [
-    "policy",
-    "admission",
-    "servers_needed",
-    "overload_rate",
-    "vm_overload_rate",
-    "peak_to_average",
-    "utilisation",
-    "rejections",
-    "evictions",
-    "decisions_per_second",
-    "servers_needed_by_seed",
-    "reason",
-];
-
-fn csv_row(r: &PolicyResult) -> Vec<String> {
-    let opt = |x: Option<usize>| x.map_or(String::new(), |n| n.to_string());
-    vec![
-        r.policy.clone(),
-        r.admission.clone(),
-        opt(r.servers_needed),
-        r.overload_rate.to_string(),
-        r.vm_overload_rate.to_string(),
-        r.peak_to_average.to_string(),
-        r.utilisation.to_string(),
-        r.rejections.to_string(),
-        r.evictions.to_string(),
-        r.decisions_per_second.to_string(),
-        r.servers_needed_by_seed
-            .iter()
-            .map(|x| opt(*x))
-            .collect::<Vec<_>>()
-            .join(" "),
-        r.reason.clone().unwrap_or_default(),
-    ]
-}

@@ -7,7 +7,7 @@
 use crate::evict_input::{self, InputArgs, Loaded};
 use crate::evict_series::forecast_series;
 use crate::output::{progress, write_csv, write_json};
-use crate::policies::{decider, PolicyContext};
+use hearth::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hearth_evict::eval::{fit_and_score, Evaluation, Score};
@@ -207,7 +207,7 @@ impl ScenarioArgs {
     pub(crate) fn inputs(&self) -> Result<(Workload, Vec<Resources>)> {
         let opts = ImportOptions::default();
         let arrivals = match &self.pods {
-            None => crate::samples::openb_arrivals(&opts)?,
+            None => hearth::samples::openb_arrivals(&opts)?,
             Some(p) => {
                 hearth_trace::import_paths(hearth_trace::Format::AlibabaOpenb, std::slice::from_ref(p), &opts)
                     .with_context(|| format!("reading the openb pod list {}", p.display()))?
@@ -215,7 +215,7 @@ impl ScenarioArgs {
             }
         };
         let nodes = match &self.nodes {
-            None => crate::samples::openb_nodes(&opts)?,
+            None => hearth::samples::openb_nodes(&opts)?,
             Some(p) => {
                 let source = Source::open(p).with_context(|| format!("opening {}", p.display()))?;
                 hearth_trace::formats::alibaba_openb::read_nodes(source, &opts)?
@@ -250,7 +250,7 @@ pub fn simulate(args: &ScenarioArgs) -> Result<(Simulated, SnapshotSet)> {
         (runs, None)
     } else {
         let zones = read_zones(&args.zone, config.step_seconds)?;
-        let types: Vec<Resources> = crate::samples_azure::azure_server_types()?
+        let types: Vec<Resources> = hearth::samples_azure::azure_server_types()?
             .iter()
             .map(|t| t.capacity)
             .collect();

@@ -5,7 +5,7 @@
 
 use crate::evict_cmd::{read_zones, table, ScenarioArgs};
 use crate::output::{progress, write_json};
-use crate::policies::{decider, PolicyContext};
+use hearth::policies::{decider, PolicyContext};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use hearth_evict::predictor::Predictor;
@@ -63,7 +63,7 @@ fn compose(args: &ScenarioArgs) -> Result<(ScenarioConfig, Vec<scenario::Cluster
         return Ok((config, plans, workloads, hours));
     }
     let zones = read_zones(&args.zone, config.step_seconds)?;
-    let types: Vec<Resources> = crate::samples_azure::azure_server_types()?
+    let types: Vec<Resources> = hearth::samples_azure::azure_server_types()?
         .iter()
         .map(|t| t.capacity)
         .collect();

@@ -1,19 +1,18 @@
 //! `hearth fireplace`: train FirePlace by hindsight imitation and evaluate
-//! it on held-out data.
+//! it on held-out data ([`hearth::fireplace`], [`hearth::fireplace_eval`]).
 
-use crate::compare::{collect, jobs, size_all, PolicyResult};
 use crate::fleet_args::FleetArgs;
 use crate::output::write_json;
-use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, Part, SampleArrivals, SampleUsage};
+use crate::progress::Bars;
 use crate::workload_file::WorkloadFileArgs;
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use hearth_place::fireplace::{train, Arena, Family, TrainSettings};
-use hearth_place::{Objective, Teacher};
-use hearth_sim::{servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
-use hearth_trace::{split_by_time, Workload};
-use serde_json::json;
+use hearth::compare::PolicyResult;
+use hearth::fireplace::{self, SampleOptions, TrainOptions};
+use hearth::fireplace_eval::{self, EvalOptions, LimitResults, OneFewer};
+use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use hearth_place::fireplace::Family;
+use hearth_place::Objective;
 use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
@@ -58,11 +57,17 @@ pub struct SampleArgs {
 }
 
 impl SampleArgs {
+    pub fn options(&self) -> SampleOptions {
+        SampleOptions {
+            sample: self.sample,
+            sample_usage: self.sample_usage,
+            vms: self.vms,
+            usage_by: self.usage_by.into(),
+        }
+    }
+
     pub(crate) fn workload(&self, seed: u64) -> DefaultWorkload {
-        let mut d = DefaultWorkload::of(self.sample, self.sample_usage, seed);
-        d.vms = self.vms;
-        d.usage_by = self.usage_by.into();
-        d
+        self.options().workload(seed)
     }
 }
 
@@ -132,7 +137,7 @@ pub struct EvalArgs {
     #[command(flatten)]
     pub fleet: FleetArgs,
     #[command(flatten)]
-    pub forecast: crate::policies_nn::ForecastRefreshArgs,
+    pub forecast: crate::forecast_args::ForecastRefreshArgs,
     #[arg(long)]
     pub json: Option<PathBuf>,
 }
@@ -144,94 +149,32 @@ pub fn run(cmd: FirePlaceCmd) -> Result<()> {
     }
 }
 
-pub(crate) fn one_admission(fleet: &FleetArgs) -> Result<Admission> {
-    match fleet.admissions()?.as_slice() {
-        [a] => Ok(*a),
-        _ => bail!("pick one --admission for FirePlace (usage or requests)"),
-    }
-}
-
-fn train_workloads(a: &TrainArgs) -> Result<(Workload, Workload, String)> {
-    match &a.workload {
-        Some(p) => {
-            let w = a.workload_file.read(p)?;
-            Ok((
-                split_by_time(&w, 0.0, 0.8)?,
-                split_by_time(&w, 0.8, 1.0)?,
-                p.display().to_string(),
-            ))
-        }
-        None => {
-            let mut d = a.sample.workload(a.seed);
-            let t = d.build_part(Part::Train)?;
-            d.seed = a.seed + 1;
-            let v = d.build_part(Part::Validation)?;
-            d.seed = a.seed;
-            Ok((t, v, format!("{} ({})", d.describe(), Part::Train.describe(d.arrivals))))
+impl TrainArgs {
+    /// The library's options for these flags.
+    pub fn options(&self) -> TrainOptions {
+        TrainOptions {
+            workload: self.workload.as_ref().map(|p| self.workload_file.file(p)),
+            sample: self.sample.options(),
+            family: match self.family {
+                FamilyArg::Tree => Family::Tree,
+                FamilyArg::Forest => Family::Forest,
+                FamilyArg::Gbdt => Family::Gbdt,
+            },
+            k: self.k,
+            dagger_rounds: self.dagger_rounds,
+            critical_copies: self.critical_copies,
+            objective: match self.teacher {
+                ObjectiveArg::Overload => Objective::Overload,
+                ObjectiveArg::Peak => Objective::NormalisedPeak,
+            },
+            seed: self.seed,
+            fleet: self.fleet.options(),
         }
     }
-}
-
-/// The fleet where the teacher just meets the limit: the regime to learn.
-pub(crate) fn teacher_fleet(w: &Workload, spec: &FleetSpec, config: &SimConfig, teacher: &Teacher) -> Result<usize> {
-    let opts = SizingOptions::default();
-    let mut make = || Decider::Hindsight(Box::new(teacher.clone()));
-    let s = servers_needed(w, spec, config, &opts, &mut make)?;
-    s.servers_needed.with_context(|| {
-        format!(
-            "the teacher meets the limit at no fleet size: {}",
-            s.reason.unwrap_or_default()
-        )
-    })
 }
 
 fn train_cmd(a: TrainArgs) -> Result<()> {
-    let (train_w, valid_w, source) = train_workloads(&a)?;
-    let spec = a.fleet.spec()?;
-    let config = a.fleet.config(one_admission(&a.fleet)?, a.seed)?;
-    let objective = match a.teacher {
-        ObjectiveArg::Overload => Objective::Overload,
-        ObjectiveArg::Peak => Objective::NormalisedPeak,
-    };
-    let teacher = Teacher::new(Some(a.k), objective, a.fleet.overload_threshold);
-    let (n_train, n_valid) = (
-        teacher_fleet(&train_w, &spec, &config, &teacher)?,
-        teacher_fleet(&valid_w, &spec, &config, &teacher)?,
-    );
-    eprintln!(
-        "training on {source}: {} VMs, rollouts on {n_train} servers (validation: {} VMs, {n_valid} servers)",
-        train_w.vms.len(),
-        valid_w.vms.len()
-    );
-    let family = match a.family {
-        FamilyArg::Tree => Family::Tree,
-        FamilyArg::Forest => Family::Forest,
-        FamilyArg::Gbdt => Family::Gbdt,
-    };
-    let settings = TrainSettings {
-        k: a.k,
-        family,
-        teacher,
-        dagger_rounds: a.dagger_rounds,
-        config,
-        seed: a.seed,
-        critical_copies: a.critical_copies,
-    };
-    let bar = crate::output::progress(0, "training");
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let trained = train(
-        &Arena {
-            workload: &train_w,
-            fleet: spec.build(n_train),
-        },
-        &Arena {
-            workload: &valid_w,
-            fleet: spec.build(n_valid),
-        },
-        &settings,
-    );
-    bar.finish_and_clear();
-    let (mut model, report) = trained?;
+    let fireplace::Trained { model, report } = fireplace::train_model(&a.options(), &Bars::default())?;
     for (depth, acc) in &report.depth_search {
         println!("depth {depth:>2}: validation imitation accuracy {:.1}%", acc * 100.0);
     }
@@ -248,18 +191,6 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
         "power-of-two's rule on the same validation decisions: {:.1}%",
         report.power_of_two_accuracy * 100.0
     );
-    model.provenance = json!({
-        "training_workload": source,
-        "training_provenance": train_w.provenance,
-        "validation_provenance": valid_w.provenance,
-        "seed": a.seed,
-        "teacher": format!("{:?}", objective),
-        "k": a.k,
-        "rollout_servers": {"train": n_train, "validation": n_valid},
-        "fleet": a.fleet.describe(),
-        "admission": config.admission.name(),
-        "report": report,
-    });
     model.save(&a.out)?;
     eprintln!(
         "wrote {} ({} model, depth {})",
@@ -270,99 +201,35 @@ fn train_cmd(a: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every policy hearth knows by name: the heuristics, the learned ones and the teachers.
-fn eval_policies() -> Vec<String> {
-    hearth_place::HEURISTICS
-        .iter()
-        .chain(&crate::policies::OTHERS)
-        .map(|s| s.to_string())
-        .collect()
+impl EvalArgs {
+    /// The library's options for these flags.
+    pub fn options(&self) -> EvalOptions {
+        EvalOptions {
+            models: self.model.clone(),
+            validation: self.validation,
+            workload: self.workload.as_ref().map(|p| self.workload_file.file(p)),
+            sample: self.sample.options(),
+            max_vm_cores: self.max_vm_cores,
+            max_vm_memory_gib: self.max_vm_memory_gib,
+            limits: self.limits.clone(),
+            seed: self.seed,
+            seeds: self.seeds,
+            policies: self.policies.clone().unwrap_or_else(fireplace_eval::eval_policies),
+            fleet: self.fleet.options(),
+            forecast_refresh_steps: self.forecast.forecast_refresh_steps,
+        }
+    }
 }
 
 fn eval_cmd(a: EvalArgs) -> Result<()> {
-    let models: Vec<&std::path::Path> = a.model.iter().map(PathBuf::as_path).collect();
-    let mut ctx = PolicyContext::with_models(&models, a.fleet.overload_threshold)?;
-    ctx.nn.set_forecast_refresh(a.forecast.forecast_refresh_steps);
-    let (w, source) = match &a.workload {
-        Some(p) => (a.workload_file.read(p)?, p.display().to_string()),
-        None => {
-            let mut d = a.sample.workload(a.seed + 2);
-            d.max_vm_cores = a.max_vm_cores.unwrap_or(d.max_vm_cores);
-            d.max_vm_memory_gib = a.max_vm_memory_gib.unwrap_or(d.max_vm_memory_gib);
-            let part = if a.validation { Part::Validation } else { Part::Test };
-            (
-                d.build_part(part)?,
-                format!("{} ({})", d.describe(), part.describe(d.arrivals)),
-            )
-        }
-    };
-    let spec = a.fleet.spec()?;
-    let admission = one_admission(&a.fleet)?;
-    let policies = a.policies.clone().unwrap_or_else(eval_policies);
-    eprintln!("evaluating on {source}: {} VMs", w.vms.len());
-    let mut tables = Vec::new();
-    for &limit in &a.limits {
-        let jobs = jobs(&[admission], &policies, a.seed, a.seeds);
-        let opts = SizingOptions {
-            overload_limit: limit,
-            ..Default::default()
-        };
-        let results = collect(
-            &jobs,
-            size_all(&a.fleet, &w, &spec, &jobs, &opts, &ctx)?,
-            a.seeds as usize,
-        );
-        let config = a.fleet.config(admission, a.seed)?;
-        let fewer = results
-            .iter()
-            .map(|r| one_fewer(&w, &spec, &config, r, &ctx))
-            .collect::<Result<Vec<_>>>()?;
-        print_eval(limit, &results, &fewer);
-        tables.push(json!({"overload_limit": limit, "results": results, "one_fewer": fewer}));
-    }
+    let opts = a.options();
+    let print = &mut |t: &LimitResults| print_eval(t.overload_limit, &t.results, &t.one_fewer);
+    let evaluated = fireplace_eval::evaluate(&opts, &Bars::default(), print)?;
     if let Some(path) = &a.json {
-        let doc = json!({"workload": {"source": source, "vms": w.vms.len(), "provenance": w.provenance},
-            "model": a.model.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(), "seed": a.seed, "seeds": a.seeds,
-            "forecast_refresh_steps": a.forecast.forecast_refresh_steps, "tables": tables});
-        write_json(path, &doc)?;
+        write_json(path, &evaluated.to_json(&opts))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
-}
-
-/// The run at one server fewer than a policy needs (with the seed that gave
-/// the median): whether rejections or overloads limit the fleet, i.e. which
-/// regime it is in.
-#[derive(serde::Serialize)]
-struct OneFewer {
-    servers: usize,
-    seed: u64,
-    rejections: u64,
-    overload_rate: f64,
-}
-
-fn one_fewer(
-    w: &Workload,
-    spec: &FleetSpec,
-    config: &SimConfig,
-    r: &PolicyResult,
-    ctx: &PolicyContext,
-) -> Result<Option<OneFewer>> {
-    let Some(n) = r.servers_needed.filter(|&n| n > 1) else {
-        return Ok(None);
-    };
-    let at = r.servers_needed_by_seed.iter().position(|&x| x == Some(n)).unwrap_or(0);
-    let config = SimConfig {
-        seed: r.seeds[at],
-        ..*config
-    };
-    let m = hearth_sim::run(w, &spec.build(n - 1), &config, &mut decider(&r.policy, ctx)?)?;
-    Ok(Some(OneFewer {
-        servers: n - 1,
-        seed: config.seed,
-        rejections: m.rejections,
-        overload_rate: m.overload_rate,
-    }))
 }
 
 fn print_eval(limit: f64, results: &[PolicyResult], fewer: &[Option<OneFewer>]) {

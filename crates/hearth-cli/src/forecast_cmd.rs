@@ -85,7 +85,7 @@ pub use enabled::run;
 mod enabled {
     use super::*;
     use crate::output::write_json;
-    use crate::samples::Part;
+    use hearth::samples::Part;
     use anyhow::Context;
     use hearth_nnpolicy::accuracy::{evaluate, Accuracy};
     use hearth_nnpolicy::window::windows;

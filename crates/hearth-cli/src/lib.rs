@@ -1,11 +1,13 @@
-//! The `hearth` command line as a library: its subcommands, their options
-//! and what they compute, shared by the binary (`main.rs`) and the Python
-//! package (crates/hearth-py), which parses the same options so both accept
-//! and refuse the same input with the same messages.
+//! The `hearth` command line: its subcommands' flags, progress and printing,
+//! over the library API (the `hearth` crate) that computes. The Python
+//! package (crates/hearth-py) parses its keyword arguments with these flags,
+//! so both accept and refuse the same input with the same messages.
 
 pub mod bench;
 pub mod bench_fuzz;
 pub mod bench_serve;
+pub mod bench_serve_figures;
+pub mod bench_serve_load;
 pub mod bench_sizing;
 pub mod compare;
 pub mod evict_cmd;
@@ -15,19 +17,16 @@ pub mod evict_predict;
 pub mod evict_series;
 pub mod fireplace_cmd;
 pub mod fleet_args;
+pub mod forecast_args;
 pub mod forecast_cmd;
+pub mod memory;
 pub mod output;
-pub mod policies;
-pub mod policies_nn;
+pub mod progress;
 pub mod report_cmd;
 pub mod rl_cmd;
-pub mod samples;
-pub mod samples_azure;
 pub mod serve_cmd;
-pub mod serve_forecast;
 pub mod serve_replay;
 pub mod simulate_cmd;
-pub mod step_load;
 pub mod sweep_cmd;
 pub mod trace_cmd;
 pub mod workload_file;

@@ -67,9 +67,9 @@ pub fn run(cmd: RlCmd) -> Result<()> {
 #[cfg(feature = "nn")]
 mod enabled {
     use super::*;
-    use crate::fireplace_cmd::{one_admission, teacher_fleet};
+    use hearth::fireplace::{one_admission, teacher_fleet};
     use crate::output::write_csv;
-    use crate::samples::Part;
+    use hearth::samples::Part;
     use hearth_nnpolicy::rl::{train as ppo_train, CurvePoint, PpoConfig};
     use hearth_place::{Objective, Teacher};
     use hearth_trace::split_by_time;
@@ -120,8 +120,9 @@ mod enabled {
                 )
             }
         };
-        let spec = a.fleet.spec()?;
-        let sim = a.fleet.config(one_admission(&a.fleet)?, a.seed)?;
+        let fleet = a.fleet.options();
+        let spec = fleet.spec()?;
+        let sim = fleet.config(one_admission(&fleet)?, a.seed)?;
         let servers = match a.servers {
             Some(n) => n,
             None => {

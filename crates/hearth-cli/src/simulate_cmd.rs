@@ -1,17 +1,13 @@
-//! `hearth simulate`: one policy on one fleet size, with everything the run
-//! did written out for other tools: per-step load, placements, evictions.
+//! `hearth simulate`: one policy on one fleet size ([`hearth::simulate`]),
+//! with everything the run did written out for other tools.
 
 use crate::fleet_args::FleetArgs;
-use crate::output::{write_csv, write_json};
-use crate::policies::{decider, PolicyContext};
-use crate::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
-use crate::step_load::{step_load, Run, StepLoad};
+use crate::progress::Bars;
 use crate::workload_file::WorkloadFileArgs;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use hearth_sim::RunMetrics;
-use hearth_trace::Workload;
-use serde_json::json;
+use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
+use hearth::simulate::{self, SimulateOptions, SimulateOutputs};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -40,7 +36,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     #[command(flatten)]
-    pub forecast: crate::policies_nn::ForecastRefreshArgs,
+    pub forecast: crate::forecast_args::ForecastRefreshArgs,
     #[command(flatten)]
     pub fleet: FleetArgs,
     /// Write the run's metrics as JSON here.
@@ -58,20 +54,9 @@ pub struct SimulateArgs {
     pub evictions: Option<PathBuf>,
 }
 
-/// One run: its metrics (with the summed load per step) and each step's
-/// peak and mean server utilisation.
-pub struct Simulated {
-    pub metrics: RunMetrics,
-    pub load: StepLoad,
-    pub source: String,
-}
-
 pub fn run(args: SimulateArgs) -> Result<()> {
-    let Simulated {
-        metrics: m,
-        load,
-        source,
-    } = compute(&args)?;
+    let s = simulate::compute(&args.options(), &Bars::default())?;
+    let m = &s.metrics;
     println!(
         "{}: {} servers ({} used), overload rate {:.3}%, VM overload rate {:.3}%, {} rejections, {} evictions",
         m.policy,
@@ -82,71 +67,26 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         m.rejections,
         m.evictions
     );
-    write_outputs(&args, &source, &load.admission, &m)
+    s.write(&SimulateOutputs {
+        json: args.json.as_deref(),
+        step_loads: args.step_loads.as_deref(),
+        placements: args.placements.as_deref(),
+        evictions: args.evictions.as_deref(),
+    })
 }
 
-/// Runs the policy on the fleet (no printing but the workload on stderr).
-pub fn compute(args: &SimulateArgs) -> Result<Simulated> {
-    if args.servers == 0 {
-        bail!("--servers must be at least 1");
-    }
-    let admissions = args.fleet.admissions()?;
-    let [admission] = admissions[..] else {
-        bail!("--admission both: simulate runs one admission mode; choose usage, usage-lagged or requests");
-    };
-    let mut ctx = PolicyContext::new(args.model.as_deref(), args.fleet.overload_threshold)?;
-    ctx.nn.set_forecast_refresh(args.forecast.forecast_refresh_steps);
-    decider(&args.policy, &ctx)?; // a bad name fails before the workload is built
-    let (workload, source) = load_workload(args)?;
-    eprintln!("workload: {source}");
-    let run = Run {
-        policy: &args.policy,
-        admission,
-        servers: args.servers,
-        seed: args.seed,
-    };
-    let (metrics, load) = step_load(&args.fleet, &workload, &args.fleet.spec()?, &run, &ctx)?;
-    Ok(Simulated { metrics, load, source })
-}
-
-fn load_workload(args: &SimulateArgs) -> Result<(Workload, String)> {
-    match &args.workload {
-        Some(path) => Ok((args.workload_file.read(path)?, path.display().to_string())),
-        None => {
-            let d = DefaultWorkload::of(args.sample, args.sample_usage, args.seed);
-            Ok((d.build()?, d.describe()))
+impl SimulateArgs {
+    /// The library's options for these flags.
+    pub fn options(&self) -> SimulateOptions {
+        let d = DefaultWorkload::of(self.sample, self.sample_usage, self.seed);
+        SimulateOptions {
+            policy: self.policy.clone(),
+            servers: self.servers,
+            workload: self.workload_file.input(self.workload.as_ref(), d),
+            seed: self.seed,
+            model: self.model.clone(),
+            forecast_refresh_steps: self.forecast.forecast_refresh_steps,
+            fleet: self.fleet.options(),
         }
     }
-}
-
-fn write_outputs(args: &SimulateArgs, source: &str, admission: &str, m: &RunMetrics) -> Result<()> {
-    if let Some(path) = &args.json {
-        let doc = json!({"workload": source, "admission": admission, "seed": args.seed,
-            "forecast_refresh_steps": args.forecast.forecast_refresh_steps, "metrics": m});
-        write_json(path, &doc)?;
-    }
-    if let Some(path) = &args.step_loads {
-        let rows = (m.step_load.iter().enumerate())
-            .map(|(t, r)| vec![t.to_string(), r.cpu.0.to_string(), r.memory.0.to_string()])
-            .collect::<Vec<_>>();
-        write_csv(path, &["step", "cpu_cores", "memory_gib"], &rows)?;
-    }
-    if let Some(path) = &args.placements {
-        let rows = (m.assignment.iter().enumerate())
-            .map(|(vm, s)| vec![vm.to_string(), s.map_or(String::new(), |s| s.0.to_string())])
-            .collect::<Vec<_>>();
-        write_csv(path, &["vm", "server"], &rows)?;
-    }
-    if let Some(path) = &args.evictions {
-        let rows = (m.eviction_log.iter())
-            .map(|e| {
-                let fields = [e.step.0, e.vm.0, e.server.0].map(|v| v.to_string());
-                let mut row = fields.to_vec();
-                row.extend([e.cores.to_string(), e.memory_gib.to_string()]);
-                row
-            })
-            .collect::<Vec<_>>();
-        write_csv(path, &["step", "vm", "server", "cpu_cores", "memory_gib"], &rows)?;
-    }
-    Ok(())
 }

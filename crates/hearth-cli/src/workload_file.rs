@@ -1,10 +1,12 @@
-//! Reading workload files, including those written by other tools (pandas,
-//! polars, Spark) that lack hearth's metadata.
+//! The flag of every command that reads a workload file, including those
+//! written by other tools (pandas, polars, Spark) that lack hearth's metadata.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use hearth_trace::{read_workload_with, ReadOptions, Workload};
-use std::path::Path;
+use hearth::samples::DefaultWorkload;
+use hearth::workload::WorkloadInput;
+use hearth_trace::Workload;
+use std::path::{Path, PathBuf};
 
 /// Options of every command that reads a workload file.
 #[derive(Args, Clone, Debug, Default)]
@@ -18,9 +20,22 @@ pub struct WorkloadFileArgs {
 impl WorkloadFileArgs {
     /// Reads the workload file at `path`.
     pub fn read(&self, path: &Path) -> Result<Workload> {
-        let opts = ReadOptions {
+        hearth::workload::read_file(path, self.step_seconds)
+    }
+
+    /// The file at `path` when given, else the default workload `d`.
+    pub fn input(&self, path: Option<&PathBuf>, d: DefaultWorkload) -> WorkloadInput {
+        match path {
+            Some(path) => self.file(path),
+            None => WorkloadInput::Samples(d),
+        }
+    }
+
+    /// The workload file at `path`, read with these options.
+    pub fn file(&self, path: &Path) -> WorkloadInput {
+        WorkloadInput::File {
+            path: path.to_path_buf(),
             step_seconds: self.step_seconds,
-        };
-        read_workload_with(path, &opts).with_context(|| format!("reading workload {}", path.display()))
+        }
     }
 }

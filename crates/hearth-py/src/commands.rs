@@ -1,5 +1,7 @@
 //! The commands: any command line run as the binary runs it, and the two
-//! whose results Python takes as data (compare's table, a run's series).
+//! whose results Python takes as data (compare's table, a run's series),
+//! their options parsed by the command line's own parser and computed by the
+//! library API (the `hearth` crate), as the binary computes them.
 
 use crate::boundary::{guarded, parse};
 use anyhow::bail;
@@ -23,9 +25,9 @@ pub fn compare_csv(py: Python<'_>, args: Vec<String>) -> PyResult<String> {
         let Command::Compare(a) = parse(full)?.command else {
             bail!("not a compare command line");
         };
-        let c = hearth_cli::compare::compute(&a)?;
-        hearth_cli::compare::write_outputs(&a, &c)?;
-        Ok(hearth_cli::compare::csv(&c.results))
+        let c = hearth::compare::compute(&a.options(), &hearth::Silent)?;
+        c.write(a.json.as_deref(), a.csv.as_deref())?;
+        Ok(hearth::compare_output::csv(&c.results))
     })
 }
 
@@ -46,10 +48,8 @@ pub fn simulate<'py>(
         let Command::Simulate(a) = parse(full)?.command else {
             bail!("not a simulate command line");
         };
-        let s = hearth_cli::simulate_cmd::compute(&a)?;
-        let json = serde_json::to_string(&serde_json::json!({
-            "workload": s.source, "admission": s.load.admission, "seed": a.seed, "metrics": s.metrics,
-        }))?;
+        let s = hearth::simulate::compute(&a.options(), &hearth::Silent)?;
+        let json = serde_json::to_string(&s.to_json())?;
         let cpu = s.metrics.step_load.iter().map(|r| r.cpu.0).collect::<Vec<f32>>();
         let memory = s.metrics.step_load.iter().map(|r| r.memory.0).collect::<Vec<f32>>();
         Ok((

@@ -8,7 +8,10 @@
 //! fleet ([`actor`]); every change is journalled in SQLite with group
 //! commit before its reply ([`journal`]); a restart replays the journal.
 //! Requests are bounded (body size, timeout, queue) and checked field by
-//! field ([`api`]); errors are 4xx naming the field ([`error`]).
+//! field ([`api`]); errors are 4xx naming the field ([`error`]). A config
+//! file resolves into what the service runs on in [`setup`], with policies
+//! by the names the commands use (the `hearth` crate) and hearth-evict's
+//! saved models behind the forecast endpoint ([`evict_forecast`]).
 
 pub mod actor;
 pub mod api;
@@ -16,11 +19,13 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod event;
+pub mod evict_forecast;
 pub mod forecast;
 pub mod journal;
 pub mod metrics;
 pub mod routes;
 pub mod service;
+pub mod setup;
 mod start;
 
 pub use config::ServeConfig;

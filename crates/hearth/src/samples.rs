@@ -12,7 +12,8 @@ mod embedded {
 }
 
 /// The traces a default workload can draw its usage from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum SampleUsage {
     Bitbrains,
     Planetlab,
@@ -53,7 +54,8 @@ pub fn usage_trace(which: SampleUsage, opts: &ImportOptions) -> Result<Workload>
 }
 
 /// Which arrival trace a default workload replays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum SampleArrivals {
     /// Azure's packing trace 2020 (one zone, batched 1% sample 0), in real
     /// time: real arrivals, lifetimes, sizes, tenants and priorities.
@@ -134,6 +136,7 @@ pub const AZURE_VALIDATION_DAYS: f64 = 1.0;
 pub const AZURE_TEST_DAYS: f64 = 2.0;
 
 /// What the default workload is made of; `hearth compare` prints it.
+#[derive(Clone, Debug)]
 pub struct DefaultWorkload {
     pub arrivals: SampleArrivals,
     pub usage: SampleUsage,

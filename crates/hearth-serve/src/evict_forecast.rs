@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use hearth_evict::forecast::forecast;
 use hearth_evict::saved_model::SavedModel;
 use hearth_evict::snapshot_file::{self, COL_CLUSTER, COL_HOUR, COL_NODE, MEASURES};
-use hearth_serve::{ApiError, Forecaster, SnapshotFormat};
+use crate::{ApiError, Forecaster, SnapshotFormat};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -91,7 +91,7 @@ fn whole(n: &serde_json::Number) -> Option<String> {
 /// JSON rows (objects keyed by the snapshot schema's columns) as the
 /// schema's CSV, for the snapshot reader; unknown keys are errors.
 fn json_rows_to_csv(body: &[u8]) -> Result<Vec<u8>, ApiError> {
-    let rows: Vec<serde_json::Map<String, Value>> = hearth_serve::api::parse(body)?;
+    let rows: Vec<serde_json::Map<String, Value>> = crate::api::parse(body)?;
     let mut columns = vec![COL_CLUSTER, COL_NODE, COL_HOUR];
     columns.extend(MEASURES.iter().map(|(m, _)| *m));
     let mut out = csv::Writer::from_writer(Vec::new());

@@ -2,7 +2,7 @@
 //! the mean of the active servers', step by step. This is what peak-to-average
 //! (FirePlace's objective) averages, shown over time for `hearth report`.
 
-use crate::fleet_args::FleetArgs;
+use crate::fleet::FleetOptions;
 use crate::policies::{decider, PolicyContext};
 use anyhow::{Context, Result};
 use hearth_sim::{Admission, FleetSpec, FleetView, RunMetrics};
@@ -33,7 +33,7 @@ pub struct Run<'a> {
 /// Runs the policy once on `run.servers` servers and records each step's
 /// peak and mean utilisation, measured at the end of the step; with the run's metrics.
 pub fn step_load(
-    fleet: &FleetArgs,
+    fleet: &FleetOptions,
     w: &Workload,
     spec: &FleetSpec,
     run: &Run,

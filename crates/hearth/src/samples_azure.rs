@@ -48,7 +48,7 @@ mod tests {
         assert_eq!(w.vms.len(), 52_314);
         assert_eq!(w.peak_alive().0, 7_551);
         // Type 2's capacity and the error for an unknown type are asserted
-        // where the one lookup by id lives (`fleet_args.rs`).
+        // where the one lookup by id lives (`fleet.rs`).
         assert_eq!(azure_server_types().unwrap().len(), 6);
     }
 }
