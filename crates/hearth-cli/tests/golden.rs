@@ -57,7 +57,15 @@ fn compare_is_unchanged() {
 
 #[test]
 fn simulate_is_unchanged() {
-    let run = ["simulate", "--policy", "best-fit", "--servers", "30", "--admission", "requests"];
+    let run = [
+        "simulate",
+        "--policy",
+        "best-fit",
+        "--servers",
+        "30",
+        "--admission",
+        "requests",
+    ];
     let names = ["loads.csv", "placements.csv", "evictions.csv"];
     let files = names.map(|n| tmp(&format!("simulate-{n}")));
     let logs = [
@@ -74,7 +82,10 @@ fn simulate_is_unchanged() {
         .map(|(n, f)| {
             let bytes = std::fs::read(f).unwrap();
             let lines = bytes.iter().filter(|&&b| b == b'\n').count();
-            (n.to_string(), serde_json::json!({"lines": lines, "fnv1a64": format!("{:016x}", fnv1a64(&bytes))}))
+            (
+                n.to_string(),
+                serde_json::json!({"lines": lines, "fnv1a64": format!("{:016x}", fnv1a64(&bytes))}),
+            )
         })
         .collect();
     let digests_path = tmp("simulate_files.json");
@@ -83,12 +94,23 @@ fn simulate_is_unchanged() {
 }
 
 fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 #[test]
 fn evict_run_is_unchanged() {
-    let size = ["--clusters", "2", "--nodes-per-cluster", "8", "--days", "4", "--seed", "5"];
+    let size = [
+        "--clusters",
+        "2",
+        "--nodes-per-cluster",
+        "8",
+        "--days",
+        "4",
+        "--seed",
+        "5",
+    ];
     let models = ["--models", "linear,random-forest,gbdt"];
     check("evict_run.json", &[&["evict", "run"][..], &size, &models].concat());
 }
