@@ -73,7 +73,7 @@ impl Load {
         }
     }
 
-    async fn request(
+    pub async fn request(
         &self,
         method: reqwest::Method,
         path: &str,

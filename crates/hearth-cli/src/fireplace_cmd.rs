@@ -66,7 +66,7 @@ impl SampleArgs {
         }
     }
 
-    pub(crate) fn workload(&self, seed: u64) -> DefaultWorkload {
+    pub fn workload(&self, seed: u64) -> DefaultWorkload {
         self.options().workload(seed)
     }
 }

@@ -12,6 +12,7 @@
 
 mod data;
 mod error;
+mod fit;
 mod gbdt;
 pub mod metrics;
 mod model;
