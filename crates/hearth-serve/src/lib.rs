@@ -17,11 +17,13 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod forecast;
+mod forecaster;
 pub mod journal;
 pub mod metrics;
 pub mod routes;
 pub mod service;
 mod start;
+mod state;
 
 pub use config::ServeConfig;
 pub use error::ApiError;
