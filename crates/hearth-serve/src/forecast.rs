@@ -3,27 +3,14 @@
 //! model and its loading are hearth-evict's; the binary hands the service
 //! a [`Forecaster`] built on them.
 
+pub use crate::forecaster::{Forecaster, SnapshotFormat};
+
 use crate::error::ApiError;
-use crate::routes::AppState;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-
-/// Body formats of a forecast request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SnapshotFormat {
-    /// `application/json`: an array of snapshot rows.
-    Json,
-    /// `application/vnd.apache.parquet` (or `application/octet-stream`).
-    Parquet,
-}
-
-pub trait Forecaster: Send + Sync {
-    /// Forecasts from a body of snapshots; errors are 4xx naming the field
-    /// or row at fault.
-    fn forecast(&self, body: &[u8], format: SnapshotFormat) -> Result<serde_json::Value, ApiError>;
-}
 
 pub async fn handler(
     State(s): State<AppState>,

@@ -21,12 +21,14 @@ pub mod error;
 pub mod event;
 pub mod evict_forecast;
 pub mod forecast;
+mod forecaster;
 pub mod journal;
 pub mod metrics;
 pub mod routes;
 pub mod service;
 pub mod setup;
 mod start;
+mod state;
 
 pub use config::ServeConfig;
 pub use error::ApiError;

@@ -1,30 +1,23 @@
 //! The HTTP API: routes, handlers and the limits every request passes
 //! (body size, timeout, bearer token on mutating and admin endpoints).
 
-use crate::actor::{Command, FleetHandle};
+pub use crate::state::AppState;
+
+use crate::actor::Command;
 use crate::api::{self, UsageRow, VmRequest};
 use crate::auth::{self, Token};
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::metrics::Metrics;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{middleware, Json, Router};
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub fleet: FleetHandle,
-    pub metrics: Arc<Metrics>,
-    pub forecast: Option<Arc<dyn crate::forecast::Forecaster>>,
-}
 
 /// The service's router over a running fleet thread.
 pub fn router(state: AppState, token: Token, limits: &Limits) -> Router {

@@ -31,146 +31,28 @@
 //! - a second duration row of one function-day, or a second memory row of
 //!   one app in a day's file, is left out: the first row wins (counted).
 
-use super::rows::{each_record, parse_id};
-use super::{end_step_of, step_of, ImportOptions, Imported};
-use crate::error::{Result, TraceError};
-use crate::source::{get, parse_amount, parse_field, OnBadRow, ReadReport, Source};
-use crate::units::{Resources, Step, VmId};
-use crate::workload::{Priority, Provenance, ProvenanceStep, Usage, Vm, Workload};
-use std::collections::{BTreeMap, HashMap};
+mod busy;
+mod fill;
+mod invocations;
+mod percentiles;
+mod trace;
 
-/// How long an idle warm sandbox is kept, in seconds.
-pub(crate) const KEEP_ALIVE_SECONDS: u64 = 600;
-const MICROS: u64 = 1_000_000;
-const MINUTES_PER_DAY: u64 = 1440;
-/// Bounds on the execution time (ms, a day) and the app memory (MB, 1 PiB).
-const MAX_AVERAGE_MS: f64 = 86_400_000.0;
-const MAX_MB: f64 = 1e9;
+pub(crate) use busy::{BusyPeriods, KEEP_ALIVE_SECONDS};
+
+use super::{ImportOptions, Imported};
+use crate::error::{Result, TraceError};
+use crate::source::{ReadReport, Source};
+use crate::workload::{Provenance, ProvenanceStep, Workload};
+use fill::{app_memory_gib, day_medians};
+use invocations::read_invocations;
+use percentiles::{read_durations, read_memory};
+use trace::{FnKey, Function, Trace};
+
 const INVOCATIONS: &str = "invocations_per_function_md.anon.d";
 const DURATIONS: &str = "function_durations_percentiles.anon.d";
 const MEMORY: &str = "app_memory_percentiles.anon.d";
 const PATTERNS: &str = "`invocations_per_function_md.anon.dNN.csv`, `function_durations_percentiles.anon.dNN.csv` \
      or `app_memory_percentiles.anon.dNN.csv` (NN = day 01..99, `.gz` allowed)";
-
-// ---------------------------------------------------------------- busy periods
-
-/// One busy period of a function: its end (keep-alive included) and the CPU
-/// seconds executed in each step.
-#[derive(Default)]
-struct Period {
-    end_us: u64,
-    cpu_seconds: BTreeMap<u32, f64>,
-}
-
-/// The busy periods of one function, keyed by start (µs from the trace
-/// start). Intervals may arrive in any order: one that overlaps or bridges
-/// periods merges them.
-#[derive(Default)]
-pub(crate) struct BusyPeriods {
-    periods: BTreeMap<u64, Period>,
-}
-
-impl BusyPeriods {
-    /// Adds activity over `[start_us, end_us)` (keep-alive included) with the
-    /// CPU seconds it executed per step.
-    pub(crate) fn add(&mut self, start_us: u64, end_us: u64, cpu: impl IntoIterator<Item = (u32, f64)>) {
-        let (mut start, mut end) = (start_us, end_us.max(start_us.saturating_add(1)));
-        let mut merged = Period::default();
-        while let Some((key, key_end)) = self.periods.range(..end).next_back().map(|(&k, p)| (k, p.end_us)) {
-            if key_end <= start {
-                break;
-            }
-            let Some(p) = self.periods.remove(&key) else {
-                break;
-            };
-            start = start.min(key);
-            end = end.max(key_end);
-            merged = join(merged, p);
-        }
-        merged.end_us = end;
-        for (step, seconds) in cpu {
-            *merged.cpu_seconds.entry(step).or_default() += seconds;
-        }
-        self.periods.insert(start, merged);
-    }
-
-    /// One microVM per period, with `memory_gib` used throughout.
-    pub(crate) fn into_vms(self, step_seconds: u32, memory_gib: f32, vms: &mut Vec<Vm>) {
-        for (start, period) in self.periods {
-            vms.push(microvm(start, period, step_seconds, memory_gib, vms.len()));
-        }
-    }
-}
-
-fn join(a: Period, b: Period) -> Period {
-    let (mut big, small) = if a.cpu_seconds.len() >= b.cpu_seconds.len() {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    for (step, seconds) in small.cpu_seconds {
-        *big.cpu_seconds.entry(step).or_default() += seconds;
-    }
-    big
-}
-
-fn microvm(start_us: u64, period: Period, step_seconds: u32, memory_gib: f32, index: usize) -> Vm {
-    let arrival = step_of(start_us as f64 / MICROS as f64, step_seconds);
-    let departure = end_step_of(period.end_us as f64 / MICROS as f64, step_seconds).max(arrival.saturating_add(1));
-    let mut cpu = vec![0.0f32; departure.saturating_sub(arrival) as usize];
-    for (&step, &seconds) in period.cpu_seconds.range(arrival..departure) {
-        if let Some(x) = cpu.get_mut((step - arrival) as usize) {
-            *x = (seconds / step_seconds as f64) as f32;
-        }
-    }
-    let peak = cpu.iter().copied().fold(0.0f32, f32::max);
-    let memory = vec![memory_gib; cpu.len()];
-    Vm {
-        tenant: None,
-        vm_type: None,
-        id: VmId(u32::try_from(index).unwrap_or(u32::MAX)),
-        arrival: Step(arrival),
-        departure: Step(departure),
-        request: Resources::new(peak.ceil().max(1.0), memory_gib),
-        priority: Priority::OnDemand,
-        usage: Usage { cpu, memory },
-    }
-}
-
-/// The median of some values (the mean of the middle two of an even count), if any.
-pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    // The two middle values coincide when the count is odd.
-    let lower = *values.get(n.checked_sub(1)? / 2)?;
-    let upper = *values.get(n / 2)?;
-    Some(lower / 2.0 + upper / 2.0)
-}
-
-// ---------------------------------------------------------------- reading
-
-type FnKey = (String, String);
-
-#[derive(Default)]
-struct Function {
-    /// The day's mean execution time in seconds, by day.
-    durations: BTreeMap<u8, f64>,
-    /// Bit `d` set: the day's invocation row was read.
-    days_listed: u128,
-    periods: BusyPeriods,
-}
-
-#[derive(Default)]
-struct Trace {
-    functions: HashMap<FnKey, Function>,
-    /// Per app: sum of the days' AverageAllocatedMb, and the number of days.
-    app_memory: HashMap<String, (f64, u32)>,
-    day_durations: BTreeMap<u8, Vec<f64>>,
-    duplicate_durations: u64,
-    duplicate_memory: u64,
-    filled_durations: u64,
-    days: Vec<u8>,
-}
 
 struct Roles {
     invocations: Vec<(u8, Source)>,
@@ -266,232 +148,12 @@ fn day_of(base: &str, prefix: &str) -> Option<u8> {
     digits.parse::<u8>().ok().filter(|&d| d >= 1)
 }
 
-/// The column of each named field in a header, or an error naming the first missing one.
-pub(crate) fn columns<const N: usize>(
-    header: &csv::StringRecord,
-    names: [&str; N],
-    file: &str,
-    expected: &str,
-) -> Result<[usize; N]> {
-    let mut out = [0; N];
-    for (slot, name) in out.iter_mut().zip(names) {
-        *slot = header.iter().position(|h| h == name).ok_or_else(|| {
-            TraceError::field(
-                file,
-                1,
-                name,
-                format!("no such column in the header; expected a header like {expected}"),
-            )
-        })?;
-    }
-    Ok(out)
-}
-
-pub(crate) fn header_of(
-    name: &str,
-    reader: &mut csv::Reader<Box<dyn std::io::BufRead + Send>>,
-) -> Result<csv::StringRecord> {
-    reader.headers().cloned().map_err(|e| {
-        let reason = format!("cannot read the header (truncated or corrupt file?): {e}");
-        TraceError::row(name, 1, reason)
-    })
-}
-
-fn read_durations(day: u8, source: Source, policy: OnBadRow, report: &mut ReadReport, trace: &mut Trace) -> Result<()> {
-    let (name, mut reader) = source.csv(b',', true);
-    let header = header_of(&name, &mut reader)?;
-    let expected = "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,...";
-    let [app, func, avg] = columns(&header, ["HashApp", "HashFunction", "Average"], &name, expected)?;
-    each_record(&name, &mut reader, policy, report, |r, line| {
-        let key = (
-            parse_id(r, app, &name, line, "HashApp")?,
-            parse_id(r, func, &name, line, "HashFunction")?,
-        );
-        let seconds = parse_bounded(
-            get(r, avg, &name, line, "Average")?,
-            MAX_AVERAGE_MS,
-            &name,
-            line,
-            "Average",
-        )? / 1000.0;
-        let f = trace
-            .functions
-            .entry((key.0.to_string(), key.1.to_string()))
-            .or_default();
-        // The first row of a function-day wins, as provenance says.
-        if f.durations.contains_key(&day) {
-            trace.duplicate_durations += 1;
-            return Ok(());
-        }
-        f.durations.insert(day, seconds);
-        trace.day_durations.entry(day).or_default().push(seconds);
-        Ok(())
-    })
-}
-
-fn read_memory(source: Source, policy: OnBadRow, report: &mut ReadReport, trace: &mut Trace) -> Result<()> {
-    let (name, mut reader) = source.csv(b',', true);
-    let header = header_of(&name, &mut reader)?;
-    let expected = "HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,...";
-    let [app, mb] = columns(&header, ["HashApp", "AverageAllocatedMb"], &name, expected)?;
-    let mut seen = std::collections::HashSet::new();
-    each_record(&name, &mut reader, policy, report, |r, line| {
-        let app = parse_id(r, app, &name, line, "HashApp")?;
-        let mb = parse_bounded(
-            get(r, mb, &name, line, "AverageAllocatedMb")?,
-            MAX_MB,
-            &name,
-            line,
-            "AverageAllocatedMb",
-        )?;
-        if !seen.insert(app.to_string()) {
-            trace.duplicate_memory += 1;
-            return Ok(());
-        }
-        let entry = trace.app_memory.entry(app.to_string()).or_default();
-        entry.0 += mb;
-        entry.1 += 1;
-        Ok(())
-    })
-}
-
-/// A non-negative number up to `max`: larger values are corrupt, and would
-/// overflow the usage series.
-fn parse_bounded(raw: &str, max: f64, file: &str, line: u64, field: &str) -> Result<f64> {
-    let x = parse_amount(raw, file, line, field)?;
-    if x > max {
-        return Err(TraceError::field(
-            file,
-            line,
-            field,
-            format!("{x} is implausibly large; expected at most {max}"),
-        ));
-    }
-    Ok(x)
-}
-
-struct Medians {
-    by_day: BTreeMap<u8, f64>,
-    all: f64,
-}
-
-fn day_medians(day_durations: &BTreeMap<u8, Vec<f64>>) -> Result<Medians> {
-    let by_day: BTreeMap<u8, f64> = day_durations
-        .iter()
-        .filter_map(|(&d, v)| Some((d, median(v.clone())?)))
-        .collect();
-    let all = median(day_durations.values().flatten().copied().collect()).ok_or_else(|| {
-        TraceError::Invalid("azure-functions-2019: no usable duration rows to take execution times from".into())
-    })?;
-    Ok(Medians { by_day, all })
-}
-
-fn read_invocations(
-    day: u8,
-    source: Source,
-    opts: &ImportOptions,
-    medians: &Medians,
-    report: &mut ReadReport,
-    trace: &mut Trace,
-) -> Result<()> {
-    let (name, mut reader) = source.csv(b',', true);
-    check_invocations_header(&header_of(&name, &mut reader)?, &name)?;
-    let day_offset = (day as u64 - 1) * MINUTES_PER_DAY;
-    let day_median = medians.by_day.get(&day).copied().unwrap_or(medians.all);
-    let mut counts = Vec::with_capacity(MINUTES_PER_DAY as usize);
-    each_record(&name, &mut reader, opts.on_bad_row, report, |r, line| {
-        let key = (
-            parse_id(r, 1, &name, line, "HashApp")?,
-            parse_id(r, 2, &name, line, "HashFunction")?,
-        );
-        parse_counts(r, &name, line, &mut counts)?;
-        let f = trace
-            .functions
-            .entry((key.0.to_string(), key.1.to_string()))
-            .or_default();
-        if f.days_listed & (1u128 << day) != 0 {
-            let reason = format!("function listed twice for day {day:02}");
-            return Err(TraceError::field(&name, line, "HashFunction", reason));
-        }
-        f.days_listed |= 1u128 << day;
-        let seconds = f.durations.get(&day).copied().unwrap_or_else(|| {
-            trace.filled_durations += 1;
-            day_median
-        });
-        add_minutes(&mut f.periods, day_offset, &counts, seconds, opts.step_seconds);
-        Ok(())
-    })
-}
-
-fn check_invocations_header(header: &csv::StringRecord, file: &str) -> Result<()> {
-    let fixed = ["HashOwner", "HashApp", "HashFunction", "Trigger"];
-    for (i, want) in fixed.iter().enumerate() {
-        if header.get(i) != Some(want) {
-            let reason = format!(
-                "column {} of the header is {:?}; expected `{want}`",
-                i + 1,
-                header.get(i).unwrap_or("")
-            );
-            return Err(TraceError::field(file, 1, want, reason));
-        }
-    }
-    let minutes_ok = header.len() == fixed.len() + MINUTES_PER_DAY as usize
-        && header
-            .iter()
-            .skip(fixed.len())
-            .enumerate()
-            .all(|(i, h)| h.parse::<usize>().ok() == Some(i + 1));
-    if !minutes_ok {
-        let reason = format!(
-            "the header has {} columns; expected HashOwner,HashApp,HashFunction,Trigger,1,...,1440",
-            header.len()
-        );
-        return Err(TraceError::row(file, 1, reason));
-    }
-    Ok(())
-}
-
-/// Reads the 1440 minute counts of a row into `counts` (all of them, so that
-/// a bad row changes nothing).
-fn parse_counts(r: &csv::StringRecord, file: &str, line: u64, counts: &mut Vec<u32>) -> Result<()> {
-    counts.clear();
-    for minute in 1..=MINUTES_PER_DAY as usize {
-        if let Some(n) = r.get(3 + minute).and_then(|raw| raw.parse::<u32>().ok()) {
-            counts.push(n);
-            continue;
-        }
-        // Naming the field costs an allocation: only on the way to an error.
-        let field = minute.to_string();
-        let raw = get(r, 3 + minute, file, line, &field)?;
-        counts.push(parse_field::<u32>(raw, file, line, &field)?);
-    }
-    if r.len() > 4 + MINUTES_PER_DAY as usize {
-        let reason = format!(
-            "row has {} fields; expected 1444 (HashOwner,HashApp,HashFunction,Trigger,1..1440)",
-            r.len()
-        );
-        return Err(TraceError::row(file, line, reason));
-    }
-    Ok(())
-}
-
-/// Adds each busy minute as activity lasting the minute plus the keep-alive.
-fn add_minutes(periods: &mut BusyPeriods, day_offset: u64, counts: &[u32], seconds: f64, step_seconds: u32) {
-    for (i, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
-        let minute = day_offset + i as u64;
-        let start = minute * 60;
-        let step = step_of(start as f64, step_seconds);
-        let end_us = (start + 60 + KEEP_ALIVE_SECONDS) * MICROS;
-        periods.add(start * MICROS, end_us, [(step, n as f64 * seconds)]);
-    }
-}
-
 fn build(trace: Trace, opts: &ImportOptions, report: ReadReport) -> Result<Imported> {
     let (gib_per_app, apps_filled) = app_memory_gib(&trace)?;
     let mut functions: Vec<(FnKey, Function)> = trace
         .functions
         .into_iter()
-        .filter(|(_, f)| !f.periods.periods.is_empty())
+        .filter(|(_, f)| !f.periods.is_empty())
         .collect();
     functions.sort_by(|a, b| a.0.cmp(&b.0));
     let function_count = functions.len();
@@ -520,35 +182,4 @@ fn build(trace: Trace, opts: &ImportOptions, report: ReadReport) -> Result<Impor
         .with("bad_rows_skipped", report.skipped_rows);
     let workload = Workload::new(opts.step_seconds, vms, Provenance { steps: vec![step] })?;
     Ok(Imported { workload, report })
-}
-
-/// Memory used by each microVM of an app (GiB), and how many apps took the median.
-fn app_memory_gib(trace: &Trace) -> Result<(HashMap<String, f32>, usize)> {
-    let mut per_app: HashMap<&str, u32> = HashMap::new();
-    for ((app, _), _) in trace.functions.iter().filter(|(_, f)| !f.periods.periods.is_empty()) {
-        *per_app.entry(app.as_str()).or_default() += 1;
-    }
-    let mb: HashMap<&str, f64> = trace
-        .app_memory
-        .iter()
-        .map(|(a, &(sum, days))| (a.as_str(), sum / days.max(1) as f64))
-        .collect();
-    let median_mb = median(mb.values().copied().collect());
-    let mut filled = 0;
-    let mut out = HashMap::new();
-    for (app, n) in per_app {
-        let app_mb = match (mb.get(app), median_mb) {
-            (Some(&x), _) => x,
-            (None, Some(m)) => {
-                filled += 1;
-                m
-            }
-            (None, None) => {
-                let reason = "azure-functions-2019: no usable memory rows to take application memory from";
-                return Err(TraceError::Invalid(reason.into()));
-            }
-        };
-        out.insert(app.to_string(), (app_mb / 1024.0 / n.max(1) as f64) as f32);
-    }
-    Ok((out, filled))
 }

@@ -24,8 +24,8 @@
 //! Only the busy periods are kept in memory (start, end, CPU seconds per
 //! busy step), never the invocations themselves.
 
-use super::azure_functions_2019::{columns, header_of, BusyPeriods, KEEP_ALIVE_SECONDS};
-use super::rows::{each_record, parse_id, parse_seconds};
+use super::azure_functions_2019::{BusyPeriods, KEEP_ALIVE_SECONDS};
+use super::rows::{columns, each_record, header_of, parse_id, parse_seconds};
 use super::{step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{get, parse_amount, ReadReport, Source};

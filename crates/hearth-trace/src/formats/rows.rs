@@ -68,6 +68,38 @@ pub(crate) fn find_column(headers: &csv::StringRecord, names: &[&str], file: &st
     })
 }
 
+/// The column of each named field in a header, or an error naming the first missing one.
+pub(crate) fn columns<const N: usize>(
+    header: &csv::StringRecord,
+    names: [&str; N],
+    file: &str,
+    expected: &str,
+) -> Result<[usize; N]> {
+    let mut out = [0; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = header.iter().position(|h| h == name).ok_or_else(|| {
+            TraceError::field(
+                file,
+                1,
+                name,
+                format!("no such column in the header; expected a header like {expected}"),
+            )
+        })?;
+    }
+    Ok(out)
+}
+
+/// The header row; a stream that cannot be read is an error on line 1.
+pub(crate) fn header_of(
+    name: &str,
+    reader: &mut csv::Reader<Box<dyn std::io::BufRead + Send>>,
+) -> Result<csv::StringRecord> {
+    reader.headers().cloned().map_err(|e| {
+        let reason = format!("cannot read the header (truncated or corrupt file?): {e}");
+        TraceError::row(name, 1, reason)
+    })
+}
+
 /// Checks that a headerless row has exactly the published fields, naming
 /// the first missing one.
 pub(crate) fn check_width(record: &csv::StringRecord, fields: &[&str], file: &str, line: u64) -> Result<()> {
