@@ -47,3 +47,26 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The JSON with every timing removed (keys naming seconds, rates per
+/// second, microseconds or elapsed time).
+pub fn without_timings(path: &Path) -> serde_json::Value {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let timing = |k: &str| {
+                    ["seconds", "per_second", "elapsed", "_us", "_ms"]
+                        .iter()
+                        .any(|t| k.contains(t))
+                };
+                map.retain(|k, _| !timing(k));
+                map.values_mut().for_each(scrub);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    scrub(&mut v);
+    v
+}
