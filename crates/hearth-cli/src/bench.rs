@@ -1,10 +1,10 @@
 //! `hearth bench`: benchmarks that print their figures (BENCHMARKS.md
 //! records them with the commands that produced them).
 
-use hearth::policies::{decider, PolicyContext};
-use hearth::samples::{DefaultWorkload, SampleUsage};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use hearth::policies::{decider, PolicyContext};
+use hearth::samples::{DefaultWorkload, SampleUsage};
 use hearth_place::fireplace::{FirePlace, FirePlaceModel};
 use hearth_place::{FleetView, Policy, ServerId, SimRng, VmView};
 use hearth_sim::{servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
@@ -227,7 +227,6 @@ fn staggered(a: &SimArgs, hours: f64) -> Result<Workload> {
     };
     Ok(hearth_trace::stagger(&usage, &opts)?)
 }
-
 
 /// Times every decision of the policy it wraps, in nanoseconds.
 struct Timed {

@@ -11,10 +11,10 @@ use crate::bench_serve_figures::{print, Tally};
 use crate::bench_serve_load::Load;
 use crate::memory::rss_mib;
 use crate::output::write_json;
-use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use hearth_serve::api::UsageRow;
 use hearth_trace::{Step, Workload};
 use rand::SeedableRng;
@@ -89,7 +89,11 @@ pub fn run(args: BenchServeArgs) -> Result<()> {
     let clock = Instant::now();
     let rss = runtime.block_on(drive(&workload, load.clone(), &args))?;
     let seconds = clock.elapsed().as_secs_f64();
-    let tally = runtime.block_on(load.tally.lock()).clone_figures(seconds, (args.concurrency, args.batch, args.usage_every), rss);
+    let tally = runtime.block_on(load.tally.lock()).clone_figures(
+        seconds,
+        (args.concurrency, args.batch, args.usage_every),
+        rss,
+    );
     print(&tally);
     if let Some(p) = &args.json {
         write_json(p, &tally)?;
@@ -232,4 +236,3 @@ async fn run_all(load: &Arc<Load>, jobs: Vec<Job>, concurrency: usize) -> (Vec<u
     }
     (placed, evicted)
 }
-

@@ -4,14 +4,14 @@
 //! simulation. `--no-early-stop` runs the search with every simulation
 //! complete, as it was before early stop, for the before-and-after figures.
 
+use crate::fleet_args::FleetArgs;
 use crate::memory::peak_rss;
 use crate::progress::Bars;
-use hearth::compare::{jobs, size_all};
-use crate::fleet_args::FleetArgs;
-use hearth::policies::{decider, PolicyContext};
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use hearth::compare::{jobs, size_all};
+use hearth::policies::{decider, PolicyContext};
 use hearth_sim::SizingOptions;
 use hearth_trace::{
     compose, import_paths, ComposeOptions, Format, ImportOptions, SizeSource, TimeMode, UsageKey, Workload,

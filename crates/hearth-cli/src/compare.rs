@@ -161,4 +161,3 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
         }
     }
 }
-

@@ -85,8 +85,8 @@ pub use enabled::run;
 mod enabled {
     use super::*;
     use crate::output::write_json;
-    use hearth::samples::Part;
     use anyhow::Context;
+    use hearth::samples::Part;
     use hearth_nnpolicy::accuracy::{evaluate, Accuracy};
     use hearth_nnpolicy::window::windows;
     use hearth_nnpolicy::{Architecture, ForecastConfig, UsageForecaster};

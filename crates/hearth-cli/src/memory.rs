@@ -30,4 +30,3 @@ pub fn rss_mib(pid: u32) -> Result<f64> {
         .context("no VmRSS line")?;
     Ok(kb / 1024.0)
 }
-

@@ -2,10 +2,10 @@
 //! mean rate over the input window. Both forecast the same value at every
 //! horizon. At node level each node's own rates are used and aggregated.
 
+use crate::body::Body;
 use crate::dataset::{Dataset, Level, Sample, HORIZONS, WINDOW};
 use crate::error::Result;
 use crate::predictor::Predictor;
-use crate::saved_model::Body;
 use crate::snapshot::ClusterSnapshots;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,6 +27,18 @@ pub enum EvictError {
          rebuild with the `nn` cargo feature (for the CLI: cargo build --release -p hearth-cli --features nn)"
     )]
     NeedsNn { model: String },
+    /// Options that name something unknown or that cannot go together, in
+    /// the words the command line has always used (no prefix).
+    #[error("{0}")]
+    Options(String),
+    /// An error with what was being done when it happened ("reading the
+    /// snapshot file F"), printed before its cause as anyhow's `context` was.
+    #[error("{context}")]
+    Context {
+        context: String,
+        #[source]
+        source: Box<EvictError>,
+    },
 }
 
 impl EvictError {
@@ -40,3 +52,17 @@ impl EvictError {
 }
 
 pub type Result<T> = std::result::Result<T, EvictError>;
+
+/// Says what was being done when an error happened ([`EvictError::Context`]).
+pub trait Context<T> {
+    fn context_with(self, what: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T, E: Into<EvictError>> Context<T> for std::result::Result<T, E> {
+    fn context_with(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|e| EvictError::Context {
+            context: what(),
+            source: Box::new(e.into()),
+        })
+    }
+}

@@ -1,4 +1,6 @@
-//! hearth-evict: spot eviction prediction over simulated clusters.
+//! hearth-evict: spot eviction prediction over simulated clusters and real
+//! snapshots, and everything the `hearth evict` commands compute (the
+//! command line only parses, shows progress and prints).
 //!
 //! The pipeline: [`scenario`] simulates N clusters fed by the real openb
 //! trace; [`snapshot`] records hourly node snapshots; [`dataset`] cuts them
@@ -20,32 +22,57 @@
 //! saved model), placing them inside a cluster by best-fit or
 //! [`spot_shield`]'s node-risk rule.
 //!
+//! The commands' computations, each typed in and out (results serialize
+//! to the JSON the commands write): [`scenario_run`] (simulate the scenario
+//! into snapshots and a summary), [`snapshot_input`] (simulated or file
+//! snapshots, split), [`model_study`] (fit and score models), [`train_save`]
+//! (fit, calibrate and capture one model), [`prediction`] (forecast with a
+//! saved one), [`place_study`] (the region's spot placement), [`skypilot_study`]
+//! (the real-data check) and [`export`] (CSV tables). Long ones report to a
+//! [`progress::Progress`].
+//!
 //! Cargo feature `nn` (default on): hearth-nn's LSTM and spatial-temporal
 //! transformer on burn ([`nn`]). Without it the crate builds without burn,
 //! every other model works, and asking for a neural one is
 //! [`EvictError::NeedsNn`]; [`models::NEURAL`] names them.
 
 pub mod baseline;
+pub mod body;
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod forecast;
+pub mod forecast_series;
 pub mod interval;
 pub mod ml;
+pub mod model_study;
 pub mod models;
 #[cfg(feature = "nn")]
 pub mod nn;
 pub mod nn_options;
 pub mod node_risk;
+pub mod place_study;
+pub mod prediction;
 pub mod predictor;
+pub mod progress;
 pub mod region;
+mod region_outcome;
 pub mod router;
 pub mod saved_model;
 pub mod scenario;
+pub mod scenario_run;
 pub mod scenario_zone;
 pub mod skypilot;
+pub mod skypilot_study;
 pub mod snapshot;
+mod snapshot_csv;
 pub mod snapshot_file;
+pub mod snapshot_input;
+mod snapshot_parquet;
+mod snapshot_rows;
+mod snapshot_set;
+pub mod train_save;
 
 pub use dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 pub use error::{EvictError, Result};

@@ -8,6 +8,7 @@
 //! and [`build`].
 
 use crate::baseline::{Baseline, Naive};
+use crate::body::Body;
 use crate::dataset::Level;
 use crate::dataset::WINDOW;
 use crate::error::{EvictError, Result};
@@ -16,7 +17,6 @@ use crate::ml::{self, MlLearner};
 use crate::nn::{LstmPredictor, StPredictor};
 use crate::nn_options::NnOptions;
 use crate::predictor::{Predictor, Regressor, Tabular};
-use crate::saved_model::Body;
 use crate::snapshot::F;
 
 /// Every model name and the levels it runs at, in table order.
@@ -49,6 +49,19 @@ pub fn left_out_of_all() -> &'static [&'static str] {
     } else {
         &NEURAL
     }
+}
+
+/// The models of `offered` that `all` leaves out in this build, when
+/// `names` says `all`: what the caller should tell the user is missing.
+pub fn left_out_of(names: &[String], offered: &[&str]) -> Vec<&'static str> {
+    if !names.iter().any(|n| n == "all") {
+        return Vec::new();
+    }
+    left_out_of_all()
+        .iter()
+        .copied()
+        .filter(|m| offered.contains(m))
+        .collect()
 }
 
 fn needs_nn(name: &str) -> EvictError {

@@ -16,10 +16,10 @@
 //!   windows, taken at evenly strided hours so all clusters and the whole
 //!   training period stay represented.
 
+use crate::body::Body;
 use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
 use crate::predictor::{training_rows, Learner, Predictor, Regressor};
-use crate::saved_model::Body;
 use crate::snapshot::{features_at, F};
 use hearth_nn::{
     aggregate, ClusterData, ClusterSample, ClusterSeries, FittedLstm, FittedSt, LstmRegressor, NnError, Seq3, SeqData,

@@ -21,9 +21,12 @@
 //!   spot VMs alone is all reclaimable room.
 //!
 //! On-demand VMs are placed by the wrapped policy (best-fit in the scenario).
+//! [`NodeRule`] names the choices the region study offers, best-fit included.
 
-use hearth_sim::{AdmissionLoad, FleetView, Policy, ServerId, SimRng, VmView};
+use crate::error::{EvictError, Result};
+use hearth_sim::{AdmissionLoad, Decider, FleetView, Policy, ServerId, SimRng, VmView};
 use hearth_trace::{Priority, Resources};
+use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpotRule {
@@ -104,5 +107,50 @@ impl Policy for NodeRisk {
 
     fn uses_history(&self) -> bool {
         self.on_demand.uses_history()
+    }
+}
+
+/// How spot VMs are placed inside a cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeRule {
+    /// The cluster's policy, as for on-demand VMs (best-fit in the scenario).
+    BestFit,
+    /// [`SpotRule::LeastReclaimable`].
+    LeastReclaimable,
+    /// [`SpotRule::Shield`].
+    SpotShield,
+}
+
+impl NodeRule {
+    pub const ALL: [NodeRule; 3] = [NodeRule::BestFit, NodeRule::LeastReclaimable, NodeRule::SpotShield];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeRule::BestFit => "best-fit",
+            NodeRule::LeastReclaimable => "least-reclaimable",
+            NodeRule::SpotShield => "spot-shield",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<NodeRule> {
+        NodeRule::ALL.into_iter().find(|r| r.name() == name).ok_or_else(|| {
+            EvictError::Config(format!(
+                "unknown node rule {name:?}; known: best-fit, least-reclaimable, spot-shield"
+            ))
+        })
+    }
+
+    /// The cluster's decider: `policy` for on-demand VMs, and for spot VMs too under best-fit.
+    pub(crate) fn decider(self, policy: Box<dyn Policy>) -> Decider {
+        let rule = match self {
+            NodeRule::BestFit => return Decider::Online(policy),
+            NodeRule::LeastReclaimable => SpotRule::LeastReclaimable,
+            NodeRule::SpotShield => SpotRule::Shield,
+        };
+        Decider::Online(Box::new(NodeRisk {
+            rule,
+            on_demand: policy,
+        }))
     }
 }

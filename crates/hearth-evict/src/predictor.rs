@@ -6,9 +6,9 @@
 //! ([`Dataset::aggregate`]) inside `predict`, so evaluation is the same for
 //! both levels.
 
+use crate::body::Body;
 use crate::dataset::{Dataset, Level, Sample, Split, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
-use crate::saved_model::Body;
 use crate::snapshot::F;
 use rand::seq::index::sample as sample_indices;
 use rand::SeedableRng;

@@ -34,61 +34,18 @@
 
 use crate::dataset::{Dataset, Sample, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
-use crate::node_risk::{NodeRisk, SpotRule};
 use crate::predictor::Predictor;
+use crate::region_outcome::Tally;
 use crate::router::{rank, ClusterState, Router};
 use crate::scenario::{ClusterPlan, ScenarioConfig};
 use crate::snapshot::{band_of, NodeHours};
-use hearth_sim::{Arrival, Decider, Fleet, LiveFleet, Policy};
-use hearth_trace::{Priority, Step, Vm, VmId, Workload};
+use hearth_sim::{Decider, Fleet, LiveFleet, Policy};
+use hearth_trace::{Priority, Step, Vm, Workload};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
 
-/// How spot VMs are placed inside a cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NodeRule {
-    /// The cluster's policy, as for on-demand VMs (best-fit in the scenario).
-    BestFit,
-    /// [`SpotRule::LeastReclaimable`].
-    LeastReclaimable,
-    /// [`SpotRule::Shield`].
-    SpotShield,
-}
-
-impl NodeRule {
-    pub const ALL: [NodeRule; 3] = [NodeRule::BestFit, NodeRule::LeastReclaimable, NodeRule::SpotShield];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeRule::BestFit => "best-fit",
-            NodeRule::LeastReclaimable => "least-reclaimable",
-            NodeRule::SpotShield => "spot-shield",
-        }
-    }
-
-    pub fn parse(name: &str) -> Result<NodeRule> {
-        NodeRule::ALL.into_iter().find(|r| r.name() == name).ok_or_else(|| {
-            EvictError::Config(format!(
-                "unknown node rule {name:?}; known: best-fit, least-reclaimable, spot-shield"
-            ))
-        })
-    }
-
-    /// The cluster's decider: `policy` for on-demand VMs, and for spot VMs too under best-fit.
-    fn decider(self, policy: Box<dyn Policy>) -> Decider {
-        let rule = match self {
-            NodeRule::BestFit => return Decider::Online(policy),
-            NodeRule::LeastReclaimable => SpotRule::LeastReclaimable,
-            NodeRule::SpotShield => SpotRule::Shield,
-        };
-        Decider::Online(Box::new(NodeRisk {
-            rule,
-            on_demand: policy,
-        }))
-    }
-}
+pub use crate::node_risk::NodeRule;
+pub use crate::region_outcome::Outcome;
 
 /// The region: every cluster's plan and composed workload.
 pub struct Region<'a> {
@@ -99,67 +56,12 @@ pub struct Region<'a> {
     pub hours: usize,
 }
 
-/// What one (router, node rule) run measured over the observed hours.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Outcome {
-    pub router: Router,
-    pub node_rule: NodeRule,
-    /// Offered in the observed hours (the same for every router).
-    pub spot_vms_offered: u64,
-    pub on_demand_vms_offered: u64,
-    pub spot_vms_placed: u64,
-    pub spot_vms_rejected: u64,
-    /// Spot VMs arriving in the observed hours, placed, then evicted.
-    pub spot_vms_evicted: u64,
-    /// Evictions in the observed hours (of any spot VM).
-    pub evictions: u64,
-    /// Hours spot VMs ran within the observed hours.
-    pub spot_vm_hours: f64,
-    pub evictions_per_1000_spot_vm_hours: f64,
-    /// spot_vms_evicted / spot_vms_placed.
-    pub share_spot_evicted: f64,
-    pub on_demand_rejected: u64,
-    /// On-demand arrivals that evicted spot VMs (observed hours).
-    pub eviction_events: u64,
-    /// Spot VMs placed in each cluster (observed hours).
-    pub spot_vms_per_cluster: Vec<u64>,
-    pub on_demand_rejected_per_cluster: Vec<u64>,
-    /// Hours at whose end the model forecast (eviction-aware only).
-    pub forecast_hours: usize,
-    /// Cluster-hours (observed) whose forecast risk lay above the lowest 5% band.
-    pub risky_cluster_hours: usize,
-    /// Spot VMs (observed) whose first-ranked cluster differs from least-utilised's.
-    pub first_choice_not_least_utilised: u64,
-    pub seconds: f64,
-}
-
 /// One regional VM: its home cluster and its index in that cluster's workload.
 #[derive(Clone, Copy)]
 struct Key {
     home: usize,
     index: usize,
 }
-
-/// The run's state besides the fleets.
-struct Tally {
-    /// Where each regional VM runs now: (cluster, live id).
-    running: Vec<Option<(usize, VmId)>>,
-    /// Per cluster, the regional VM under each live id.
-    owner: Vec<Vec<usize>>,
-    allocated: Vec<f64>,
-    cores: Vec<f64>,
-    /// Sum and count of lifetimes (steps) of spot VMs that left on their own.
-    life_sum: f64,
-    life_count: u64,
-    /// Observed steps: `[warmup, end)`.
-    warmup: u32,
-    end: u32,
-    /// Steps spot VMs ran within the observed steps.
-    spot_steps: f64,
-    out: Outcome,
-}
-
-const NONE: usize = usize::MAX;
 
 /// Runs the region with one router and node rule. `make_policy` builds a
 /// cluster's placement policy (on-demand, and spot under [`NodeRule::BestFit`]);
@@ -179,8 +81,7 @@ pub fn run(
     if router.needs_model() && model.is_none() {
         return Err(EvictError::Config(format!("the {router} router needs a model")));
     }
-    let n = region.plans.len();
-    let keys: Vec<Key> = (0..n)
+    let keys: Vec<Key> = (0..region.plans.len())
         .flat_map(|home| (0..region.workloads[home].vms.len()).map(move |index| Key { home, index }))
         .collect();
     let vm = |g: usize| &region.workloads[keys[g].home].vms[keys[g].index];
@@ -191,20 +92,8 @@ pub fn run(
     arrivals.sort_by_key(|&g| (vm(g).arrival, keys[g].home, keys[g].index));
     let mut departures = arrivals.clone();
     departures.sort_by_key(|&g| (vm(g).departure, g));
-    let mut r = Lockstep {
-        router,
-        model,
-        fleets: region.plans.iter().map(live_fleet).collect(),
-        deciders: (0..n).map(|_| node_rule.decider(make_policy())).collect(),
-        recorders: region
-            .plans
-            .iter()
-            .map(|p| NodeHours::new(&p.nodes, keys.len(), sph, total_hours))
-            .collect(),
-        rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0a7e_5107),
-        risk: None,
-        t: Tally::new(region, keys.len(), warmup, end, Outcome::new(router, node_rule, n)),
-    };
+    let arm = (router, node_rule, model);
+    let mut r = Lockstep::new(region, arm, make_policy, seed, keys.len(), (warmup, end));
     let (mut next_arrival, mut next_departure) = (0, 0);
     for step in 0..end {
         for f in &mut r.fleets {
@@ -242,7 +131,37 @@ struct Lockstep<'m> {
     t: Tally,
 }
 
-impl Lockstep<'_> {
+impl<'m> Lockstep<'m> {
+    /// The region at step 0: empty fleets, a decider per cluster, no forecast yet.
+    fn new(
+        region: &Region,
+        (router, node_rule, model): (Router, NodeRule, Option<&'m dyn Predictor>),
+        make_policy: &dyn Fn() -> Box<dyn Policy>,
+        seed: u64,
+        vms: usize,
+        (warmup, end): (u32, u32),
+    ) -> Lockstep<'m> {
+        let n = region.plans.len();
+        let (sph, total_hours) = (
+            region.config.steps_per_hour(),
+            region.config.warmup_hours() + region.hours,
+        );
+        Lockstep {
+            router,
+            model,
+            fleets: region.plans.iter().map(live_fleet).collect(),
+            deciders: (0..n).map(|_| node_rule.decider(make_policy())).collect(),
+            recorders: region
+                .plans
+                .iter()
+                .map(|p| NodeHours::new(&p.nodes, vms, sph, total_hours))
+                .collect(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0a7e_5107),
+            risk: None,
+            t: Tally::new(region.plans, vms, warmup, end, Outcome::new(router, node_rule, n)),
+        }
+    }
+
     /// VM `g` (home cluster `home`) arrives: on-demand at home, spot by the router.
     fn arrive<'w>(&mut self, g: usize, home: usize, vm: &dyn Fn(usize) -> &'w Vm) -> Result<()> {
         let v = vm(g);
@@ -342,188 +261,4 @@ fn forecast(model: &dyn Predictor, recorders: &[NodeHours], hour: usize, life_h:
         .iter()
         .map(|p| (p[..k].iter().sum::<f32>() / k as f32).clamp(0.0, 1.0))
         .collect())
-}
-
-impl Outcome {
-    fn new(router: Router, node_rule: NodeRule, clusters: usize) -> Outcome {
-        Outcome {
-            router,
-            node_rule,
-            spot_vms_offered: 0,
-            on_demand_vms_offered: 0,
-            spot_vms_placed: 0,
-            spot_vms_rejected: 0,
-            spot_vms_evicted: 0,
-            evictions: 0,
-            spot_vm_hours: 0.0,
-            evictions_per_1000_spot_vm_hours: 0.0,
-            share_spot_evicted: 0.0,
-            on_demand_rejected: 0,
-            eviction_events: 0,
-            spot_vms_per_cluster: vec![0; clusters],
-            on_demand_rejected_per_cluster: vec![0; clusters],
-            forecast_hours: 0,
-            risky_cluster_hours: 0,
-            first_choice_not_least_utilised: 0,
-            seconds: 0.0,
-        }
-    }
-}
-
-/// Steps of `[from, to)` within `[warmup, end)`.
-fn observed_steps(from: u32, to: u32, warmup: u32, end: u32) -> u32 {
-    to.min(end).saturating_sub(from.max(warmup))
-}
-
-impl Tally {
-    fn new(region: &Region, vms: usize, warmup: u32, end: u32, out: Outcome) -> Tally {
-        let n = region.plans.len();
-        Tally {
-            running: vec![None; vms],
-            owner: vec![Vec::new(); n],
-            allocated: vec![0.0; n],
-            cores: region.plans.iter().map(|p| p.cores.max(f64::MIN_POSITIVE)).collect(),
-            life_sum: 0.0,
-            life_count: 0,
-            warmup,
-            end,
-            spot_steps: 0.0,
-            out,
-        }
-    }
-
-    fn shares(&self) -> Vec<f64> {
-        self.allocated.iter().zip(&self.cores).map(|(a, c)| a / c).collect()
-    }
-
-    /// Expected life of an arriving spot VM, whole hours (see the module docs).
-    fn expected_life_h(&self, steps_per_hour: u32) -> usize {
-        if self.life_count == 0 {
-            return HORIZONS;
-        }
-        let hours = self.life_sum / self.life_count as f64 / steps_per_hour as f64;
-        (hours.ceil() as usize).clamp(1, HORIZONS)
-    }
-
-    /// VM `g` leaves on its own, if it still runs.
-    fn depart(&mut self, fleets: &mut [LiveFleet], g: usize, v: &Vm) -> Result<()> {
-        let Some((c, id)) = self.running[g].take() else {
-            return Ok(());
-        };
-        fleets[c]
-            .depart(id)
-            .map_err(|e| EvictError::Config(format!("cluster {c}: {e}")))?;
-        self.owner[c][id.0 as usize] = NONE;
-        self.allocated[c] -= v.request.cpu.0 as f64;
-        if v.priority == Priority::Spot {
-            self.life_sum += v.lifetime() as f64;
-            self.life_count += 1;
-            self.spot_steps += observed_steps(v.arrival.0, v.departure.0, self.warmup, self.end) as f64;
-        }
-        Ok(())
-    }
-
-    /// Places VM `g` in the first cluster of `order` that admits it.
-    #[allow(clippy::too_many_arguments)]
-    fn arrive<'w>(
-        &mut self,
-        fleets: &mut [LiveFleet],
-        deciders: &mut [Decider],
-        recorders: &mut [NodeHours],
-        order: &[usize],
-        g: usize,
-        v: &Vm,
-        vm: &dyn Fn(usize) -> &'w Vm,
-    ) -> Result<()> {
-        let spot = v.priority == Priority::Spot;
-        let arrival = Arrival {
-            request: v.request,
-            priority: v.priority,
-            tenant: v.tenant,
-            vm_type: v.vm_type,
-            usage: None,
-        };
-        let mut placed = None;
-        for &c in order {
-            if spot && fleets[c].admitting(v.request) == 0 {
-                continue;
-            }
-            let p = fleets[c]
-                .arrive(arrival, &mut deciders[c])
-                .map_err(|e| EvictError::Config(format!("cluster {c}: {e}")))?;
-            self.out.eviction_events += u64::from(!p.evicted.is_empty() && v.arrival.0 >= self.warmup);
-            for e in &p.evicted {
-                let victim = std::mem::replace(&mut self.owner[c][e.vm.0 as usize], NONE);
-                self.evicted(c, victim, vm(victim), e.step);
-                recorders[c].evicted(e.step, e.server, victim, e.cores);
-            }
-            if p.server.is_some() {
-                let owner = &mut self.owner[c];
-                if owner.len() <= p.vm.0 as usize {
-                    owner.resize(p.vm.0 as usize + 1, NONE);
-                }
-                owner[p.vm.0 as usize] = g;
-                self.running[g] = Some((c, p.vm));
-                self.allocated[c] += v.request.cpu.0 as f64;
-                placed = Some(c);
-                break;
-            }
-        }
-        if v.arrival.0 >= self.warmup {
-            // An on-demand VM's order is its home alone.
-            self.count_arrival(v, order[0], placed);
-        }
-        Ok(())
-    }
-
-    fn count_arrival(&mut self, v: &Vm, home: usize, placed: Option<usize>) {
-        let o = &mut self.out;
-        match (v.priority, placed) {
-            (Priority::OnDemand, p) => {
-                o.on_demand_vms_offered += 1;
-                o.on_demand_rejected += u64::from(p.is_none());
-                o.on_demand_rejected_per_cluster[home] += u64::from(p.is_none());
-            }
-            (Priority::Spot, Some(c)) => {
-                o.spot_vms_offered += 1;
-                o.spot_vms_placed += 1;
-                o.spot_vms_per_cluster[c] += 1;
-            }
-            (Priority::Spot, None) => {
-                o.spot_vms_offered += 1;
-                o.spot_vms_rejected += 1;
-            }
-        }
-    }
-
-    /// Spot VM `g` (`v`) was evicted from cluster `c` at `step`.
-    fn evicted(&mut self, c: usize, g: usize, v: &Vm, step: Step) {
-        self.running[g] = None;
-        self.allocated[c] -= v.request.cpu.0 as f64;
-        self.out.evictions += u64::from(step.0 >= self.warmup);
-        self.out.spot_vms_evicted += u64::from(v.arrival.0 >= self.warmup);
-        self.spot_steps += observed_steps(v.arrival.0, step.0, self.warmup, self.end) as f64;
-    }
-
-    /// Counts the spot VMs still running at the end and derives the rates.
-    fn finish<'w>(&mut self, vm: &dyn Fn(usize) -> &'w Vm, steps_per_hour: u32) {
-        for (g, r) in self.running.iter().enumerate() {
-            let v = vm(g);
-            if r.is_some() && v.priority == Priority::Spot {
-                self.spot_steps += observed_steps(v.arrival.0, self.end, self.warmup, self.end) as f64;
-            }
-        }
-        let o = &mut self.out;
-        o.spot_vm_hours = self.spot_steps / steps_per_hour as f64;
-        o.evictions_per_1000_spot_vm_hours = if o.spot_vm_hours > 0.0 {
-            1000.0 * o.evictions as f64 / o.spot_vm_hours
-        } else {
-            0.0
-        };
-        o.share_spot_evicted = if o.spot_vms_placed > 0 {
-            o.spot_vms_evicted as f64 / o.spot_vms_placed as f64
-        } else {
-            0.0
-        };
-    }
 }

@@ -5,28 +5,18 @@
 //! envelope (JSON, tag, version, checksum), that the payload parses, and
 //! that the model's window, horizons and features are this build's.
 //!
-//! Fitted state per family ([`Body`]):
-//! - naive baselines: none;
-//! - linear, SVR, random forest, GBDT: hearth-ml's [`Model`]s, one per
-//!   horizon, as JSON (floats read back bit-identical);
-//! - LSTM, spatial-temporal transformer: hearth-nn's saved bytes
-//!   ([`Saved::to_bytes`]: burnpack f32 weights plus config and scalers),
-//!   base64 in the JSON.
+//! The fitted state per family is a [`Body`] (see [`crate::body`]).
 //!
 //! Loading refuses a model whose window, horizons or per-hour features differ
 //! from this build's ([`SavedModel::check`]): its rows would mean something else.
 
+use crate::body::Body;
 use crate::dataset::{Level, HORIZONS, WINDOW};
 use crate::error::{EvictError, Result};
 use crate::interval::Conformal;
 use crate::models::{self, ModelOptions};
 use crate::predictor::Predictor;
 use crate::snapshot::FEATURES;
-#[cfg(feature = "nn")]
-use base64::Engine;
-use hearth_ml::Model;
-#[cfg(feature = "nn")]
-use hearth_nn::Saved;
 use serde::{Deserialize, Serialize};
 
 /// The eviction model file kind.
@@ -35,39 +25,6 @@ pub const MODEL_FILE: hearth_file::Kind = hearth_file::Kind {
     version: 1,
     made_by: "hearth evict train --snapshots FILE --model NAME --out FILE",
 };
-
-/// The fitted state of one predictor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "family", rename_all = "kebab-case")]
-pub enum Body {
-    /// last-rate and window-mean: nothing is fitted.
-    Naive,
-    /// One hearth-ml model per horizon over the last `hours` of the window.
-    Tabular { hours: usize, models: Vec<Model> },
-    /// hearth-nn's saved bytes, base64 (standard alphabet, padded).
-    Neural { hnn_base64: String },
-}
-
-impl Body {
-    #[cfg(feature = "nn")]
-    pub fn neural(saved: &Saved) -> Body {
-        Body::Neural {
-            hnn_base64: base64::engine::general_purpose::STANDARD.encode(saved.to_bytes()),
-        }
-    }
-
-    /// The hearth-nn model inside a [`Body::Neural`].
-    #[cfg(feature = "nn")]
-    pub fn saved(&self) -> Result<Saved> {
-        let Body::Neural { hnn_base64 } = self else {
-            return Err(EvictError::Config("not a neural model".into()));
-        };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(hnn_base64)
-            .map_err(|e| EvictError::Config(format!("the neural weights are not base64: {e}")))?;
-        Saved::from_bytes(&bytes).map_err(|e| EvictError::Config(e.to_string()))
-    }
-}
 
 /// What a model was trained on and how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

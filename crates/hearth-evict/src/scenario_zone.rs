@@ -19,16 +19,46 @@
 //!   simulated and dropped, the rest is snapshotted.
 //! - Admission, placement and snapshots are as in [`crate::scenario`].
 
-use crate::error::{EvictError, Result};
+use crate::error::{Context, EvictError, Result};
 use crate::scenario::{run_parallel, ClusterPlan, ClusterRun, ClusterSummary, ScenarioConfig};
 use hearth_sim::Decider;
 use hearth_trace::formats::azure_packing_2020::WINDOW_DAYS;
-use hearth_trace::{Priority, Resources, Workload};
+use hearth_trace::{ImportOptions, Priority, Resources, Source, Workload};
+use std::path::PathBuf;
 
 /// One zone sample file's VMs, read at the scenario's step.
 pub struct ZoneDemand {
     pub name: String,
     pub workload: Workload,
+}
+
+/// Each Azure packing sample file as one zone's demand, read at the
+/// scenario's step, named `folder/stem` after the file.
+pub fn read_zones(paths: &[PathBuf], step_seconds: u32) -> Result<Vec<ZoneDemand>> {
+    let opts = ImportOptions {
+        step_seconds,
+        ..ImportOptions::default()
+    };
+    paths
+        .iter()
+        .map(|p| {
+            let source = Source::open(p).context_with(|| format!("opening {}", p.display()))?;
+            let workload = hearth_trace::import(hearth_trace::Format::AzurePacking2020, vec![source], &opts)
+                .context_with(|| format!("reading the Azure packing sample {}", p.display()))?
+                .workload;
+            let parent = p
+                .parent()
+                .and_then(|d| d.file_name())
+                .map(|d| d.to_string_lossy() + "/");
+            let stem = p
+                .file_stem()
+                .map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned());
+            Ok(ZoneDemand {
+                name: format!("{}{stem}", parent.unwrap_or_default()),
+                workload,
+            })
+        })
+        .collect()
 }
 
 /// Peak on-demand (cores, GiB) requested over steps `from..`, every VM admitted.

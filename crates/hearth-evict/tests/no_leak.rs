@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use hearth_evict::baseline::{Baseline, Naive};
 use hearth_evict::models::{build, expand, ModelOptions};
-use hearth_evict::nn::NnOptions;
+use hearth_evict::nn_options::NnOptions;
 use hearth_evict::snapshot::raw;
 use hearth_evict::{Dataset, Level, Predictor, Sample, Split, Tabular, WINDOW};
 

@@ -7,7 +7,7 @@ use common::run_small;
 use hearth_evict::eval::calibrate;
 use hearth_evict::forecast::{forecast, iso_utc};
 use hearth_evict::models::{self, ModelOptions};
-use hearth_evict::nn::NnOptions;
+use hearth_evict::nn_options::NnOptions;
 use hearth_evict::saved_model::{SavedModel, TrainedOn};
 use hearth_evict::snapshot_file::SnapshotSet;
 use hearth_evict::{Dataset, Level, Split};

@@ -4,12 +4,12 @@
 //! (predictors need not be `Send`); request bodies are read by the snapshot
 //! file reader, from a private temporary file.
 
+use crate::{ApiError, Forecaster, SnapshotFormat};
 use anyhow::{Context, Result};
 use axum::http::StatusCode;
 use hearth_evict::forecast::forecast;
 use hearth_evict::saved_model::SavedModel;
 use hearth_evict::snapshot_file::{self, COL_CLUSTER, COL_HOUR, COL_NODE, MEASURES};
-use crate::{ApiError, Forecaster, SnapshotFormat};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

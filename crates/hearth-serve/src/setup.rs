@@ -65,7 +65,9 @@ fn describe(p: &Option<PathBuf>) -> String {
 /// The fleet and run settings of a config, built as `hearth compare` builds them.
 pub fn fleet(config: &ServeConfig) -> Result<(Fleet, SimConfig)> {
     let f = &config.fleet;
-    let admission = f.admission.parse::<AdmissionChoice>()
+    let admission = f
+        .admission
+        .parse::<AdmissionChoice>()
         .map_err(|_| anyhow::anyhow!("admission {:?}: use usage, usage-lagged or requests", f.admission))?;
     if admission == AdmissionChoice::Both {
         bail!("admission \"both\": a service runs one admission mode");

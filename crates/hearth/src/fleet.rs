@@ -35,7 +35,11 @@ impl std::str::FromStr for AdmissionChoice {
             "usage-lagged" => AdmissionChoice::UsageLagged,
             "requests" => AdmissionChoice::Requests,
             "both" => AdmissionChoice::Both,
-            _ => return Err(format!("unknown admission {name:?}: use usage, usage-lagged, requests or both")),
+            _ => {
+                return Err(format!(
+                    "unknown admission {name:?}: use usage, usage-lagged, requests or both"
+                ))
+            }
         })
     }
 }

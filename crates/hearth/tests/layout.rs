@@ -31,7 +31,13 @@ fn modules() -> BTreeMap<String, BTreeMap<String, PathBuf>> {
         if !src.is_dir() {
             continue;
         }
-        let name = src.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let name = src
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let mut files = Vec::new();
         rust_files(&src, &mut files);
         let mut mods = BTreeMap::new();
@@ -160,7 +166,10 @@ fn no_modules_import_each_other() {
         let mut graph = BTreeMap::new();
         for (name, path) in &mods {
             let uses = imports(&code_without_comments(path), &mods, &reexports);
-            let uses: BTreeSet<String> = uses.into_iter().filter(|m| !related(m, name) && !m.is_empty()).collect();
+            let uses: BTreeSet<String> = uses
+                .into_iter()
+                .filter(|m| !related(m, name) && !m.is_empty())
+                .collect();
             graph.insert(name.clone(), uses);
         }
         for name in mods.keys().filter(|n| !n.is_empty()) {
@@ -170,5 +179,9 @@ fn no_modules_import_each_other() {
             }
         }
     }
-    assert!(circles.is_empty(), "modules that import each other:\n{}", circles.iter().cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        circles.is_empty(),
+        "modules that import each other:\n{}",
+        circles.iter().cloned().collect::<Vec<_>>().join("\n")
+    );
 }

@@ -1,14 +1,33 @@
 //! Forecast against actual eviction rate over the test hours of one cluster,
 //! with the model's calibrated 80% interval: the series `hearth report`
-//! plots for `hearth evict run|eval --json`.
+//! plots for `hearth evict run|eval --json` (hearth-report reads it with a
+//! type of its own, field for field).
 
-use anyhow::Result;
-use hearth_evict::eval::Evaluation;
-use hearth_evict::predictor::Predictor;
-use hearth_evict::{Dataset, Split};
-pub use hearth_report::inputs::ForecastSeries;
+use crate::dataset::{Dataset, Split};
+use crate::error::Result;
+use crate::eval::Evaluation;
+use crate::predictor::Predictor;
+use serde::Serialize;
 
-/// The first cluster's test-hour series at +1 h, from the fitted model.
+/// One model's forecasts at +1 h against the actual rate of one cluster.
+#[derive(Debug, Serialize)]
+pub struct ForecastSeries {
+    pub model: String,
+    pub level: String,
+    pub cluster: usize,
+    pub horizon_h: usize,
+    /// Hour index (from the first snapshot hour) each forecast was made at.
+    pub as_of_hour: Vec<usize>,
+    /// Evicted / spot VMs that ran, in the hour forecast.
+    pub actual: Vec<f32>,
+    pub forecast: Vec<f32>,
+    /// Bounds of the 80% interval (empty when the model has none).
+    pub lower: Vec<f32>,
+    pub upper: Vec<f32>,
+}
+
+/// The first cluster's series over the split's hours at +1 h, from the
+/// fitted model; `None` when the split has no sample.
 pub fn forecast_series(
     p: &dyn Predictor,
     data: &Dataset,
