@@ -10,10 +10,10 @@
 use crate::bench_serve_figures::{print, Tally};
 use crate::bench_serve_load::Load;
 use crate::memory::rss_mib;
-use crate::output::write_json;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use hearth::output::write_json;
 use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use hearth_serve::api::UsageRow;
 use hearth_trace::{Step, Workload};

@@ -7,10 +7,11 @@
 
 use crate::evict_args::{InputArgs, ModelArgs, NnArgs, ScenarioArgs, TrainArgs};
 use crate::evict_input;
-use crate::evict_print::{note_left_out, print_scenario, print_scores, print_zones, Bars};
-use crate::output::{write_csv, write_json};
+use crate::evict_print::{note_left_out, print_scenario, print_scores, print_zones};
+use crate::progress::Bars;
 use anyhow::Result;
 use clap::Subcommand;
+use hearth::output::{write_csv, write_json};
 use hearth_evict::export::{self, Table};
 use hearth_evict::model_study::{self, StudyOptions};
 use hearth_evict::models;

@@ -3,7 +3,8 @@
 //! summary). hearth-evict's [`snapshot_input`] and [`scenario_run`] compute.
 
 use crate::evict_args::{InputArgs, ScenarioArgs};
-use crate::evict_print::{print_file, print_scenario, Bars};
+use crate::evict_print::{print_file, print_scenario};
+use crate::progress::Bars;
 use anyhow::Result;
 use hearth_evict::scenario_run::{self, Simulated};
 use hearth_evict::snapshot_file::SnapshotSet;

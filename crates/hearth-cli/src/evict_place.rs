@@ -5,10 +5,11 @@
 //! hearth-evict's [`place_study`] computes; the policy is resolved by name here.
 
 use crate::evict_args::ScenarioArgs;
-use crate::evict_print::{print_outcomes, Bars};
-use crate::output::write_json;
+use crate::evict_print::print_outcomes;
+use crate::progress::Bars;
 use anyhow::Result;
 use clap::Args;
+use hearth::output::write_json;
 use hearth::policies::{decider, PolicyContext};
 use hearth_evict::place_study::{self, PlaceReport};
 use hearth_sim::Policy;

@@ -5,9 +5,9 @@
 use crate::evict_args::TrainArgs;
 use crate::evict_input;
 use crate::evict_print::{print_forecasts, print_scores};
-use crate::output::write_json;
 use anyhow::{Context, Result};
 use clap::Args;
+use hearth::output::write_json;
 use hearth_evict::prediction;
 use hearth_evict::snapshot_input::Loaded;
 use hearth_evict::train_save;

@@ -1,11 +1,9 @@
 //! What `hearth evict` shows: its tables and notes on stdout and stderr,
-//! and hearth-evict's progress drawn as bars.
+//! (its progress is drawn by [`crate::progress::Bars`]).
 
-use crate::output::progress;
 use hearth_evict::eval::{Evaluation, Score};
 use hearth_evict::forecast::Forecasts;
 use hearth_evict::models;
-use hearth_evict::progress::Progress;
 use hearth_evict::region::Outcome;
 use hearth_evict::saved_model::SavedModel;
 use hearth_evict::scenario_run::Simulated;
@@ -13,39 +11,6 @@ use hearth_evict::skypilot_study::SkypilotReport;
 use hearth_evict::snapshot::{RateDistribution, BANDS};
 use hearth_evict::snapshot_input::FileSummary;
 use hearth_evict::{Split, HORIZONS};
-use std::sync::Mutex;
-
-/// hearth-evict's progress as bars on stderr, one stage at a time.
-#[derive(Default)]
-pub struct Bars(Mutex<Option<indicatif::ProgressBar>>);
-
-impl Bars {
-    fn with(&self, f: impl FnOnce(&indicatif::ProgressBar)) {
-        if let Some(bar) = self.0.lock().expect("no thread panicked drawing").as_ref() {
-            f(bar);
-        }
-    }
-}
-
-impl Progress for Bars {
-    fn stage(&self, what: &str, units: u64) {
-        *self.0.lock().expect("no thread panicked drawing") = Some(progress(units, what));
-    }
-
-    fn working_on(&self, unit: &str) {
-        self.with(|bar| bar.set_message(unit.to_string()));
-    }
-
-    fn done_one(&self) {
-        self.with(|bar| bar.inc(1));
-    }
-
-    fn end_stage(&self) {
-        if let Some(bar) = self.0.lock().expect("no thread panicked drawing").take() {
-            bar.finish_and_clear();
-        }
-    }
-}
 
 pub fn table(header: Vec<String>) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();

@@ -2,7 +2,6 @@
 //! it on held-out data ([`hearth::fireplace`], [`hearth::fireplace_eval`]).
 
 use crate::fleet_args::FleetArgs;
-use crate::output::write_json;
 use crate::progress::Bars;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::Result;
@@ -10,6 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use hearth::compare::PolicyResult;
 use hearth::fireplace::{self, SampleOptions, TrainOptions};
 use hearth::fireplace_eval::{self, EvalOptions, LimitResults, OneFewer};
+use hearth::output::write_json;
 use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
 use hearth_place::fireplace::Family;
 use hearth_place::Objective;

@@ -84,8 +84,8 @@ pub use enabled::run;
 #[cfg(feature = "nn")]
 mod enabled {
     use super::*;
-    use crate::output::write_json;
     use anyhow::Context;
+    use hearth::output::write_json;
     use hearth::samples::Part;
     use hearth_nnpolicy::accuracy::{evaluate, Accuracy};
     use hearth_nnpolicy::window::windows;

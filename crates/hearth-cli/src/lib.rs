@@ -21,7 +21,6 @@ pub mod fleet_args;
 pub mod forecast_args;
 pub mod forecast_cmd;
 pub mod memory;
-pub mod output;
 pub mod progress;
 pub mod report_cmd;
 pub mod rl_cmd;

@@ -1,5 +1,6 @@
-//! Progress on stderr: indicatif bars for the library's long work
-//! ([`hearth::Progress`]), and notes as plain lines.
+//! Progress on stderr: indicatif bars for the library crates' long work
+//! ([`hearth_sim::Progress`], which `hearth` and hearth-evict report to),
+//! and notes as plain lines.
 
 use hearth::Progress;
 use std::sync::Mutex;

@@ -1,9 +1,9 @@
 //! `hearth report`: one self-contained HTML page of plots from the JSON
 //! outputs of other commands (see the hearth-report crate).
 
-use crate::output::write_atomic;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use hearth::output::write_atomic;
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]

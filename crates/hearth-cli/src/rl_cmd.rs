@@ -67,8 +67,8 @@ pub fn run(cmd: RlCmd) -> Result<()> {
 #[cfg(feature = "nn")]
 mod enabled {
     use super::*;
-    use crate::output::write_csv;
     use hearth::fireplace::{one_admission, teacher_fleet};
+    use hearth::output::write_csv;
     use hearth::samples::Part;
     use hearth_nnpolicy::rl::{train as ppo_train, CurvePoint, PpoConfig};
     use hearth_place::{Objective, Teacher};

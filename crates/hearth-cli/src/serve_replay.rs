@@ -3,10 +3,10 @@
 //! every running VM's usage at the step — so that with the same fleet,
 //! policy and seed the service decides as `hearth simulate` does.
 
-use crate::output::write_csv;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use hearth::output::write_csv;
 use hearth_serve::api::{MeasuredUsage, Placed, UsageRow, VmRequest};
 use hearth_trace::{Step, Workload};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! `hearth trace`: import public traces, inspect, compose and stagger workloads.
 
-use crate::output::progress;
+use crate::progress::progress;
 use crate::workload_file::WorkloadFileArgs;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};

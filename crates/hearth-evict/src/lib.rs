@@ -29,7 +29,7 @@
 //! (fit, calibrate and capture one model), [`prediction`] (forecast with a
 //! saved one), [`place_study`] (the region's spot placement), [`skypilot_study`]
 //! (the real-data check) and [`export`] (CSV tables). Long ones report to a
-//! [`progress::Progress`].
+//! [`hearth_sim::Progress`].
 //!
 //! Cargo feature `nn` (default on): hearth-nn's LSTM and spatial-temporal
 //! transformer on burn ([`nn`]). Without it the crate builds without burn,
@@ -55,7 +55,6 @@ pub mod node_risk;
 pub mod place_study;
 pub mod prediction;
 pub mod predictor;
-pub mod progress;
 pub mod region;
 mod region_outcome;
 pub mod router;

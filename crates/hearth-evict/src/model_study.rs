@@ -7,8 +7,8 @@ use crate::error::{Context, Result};
 use crate::eval::{fit_and_score, Evaluation, Score};
 use crate::forecast_series::{forecast_series, ForecastSeries};
 use crate::models::{self, ModelOptions};
-use crate::progress::Progress;
 use crate::snapshot_input::{InputSummary, Loaded};
+use hearth_sim::Progress;
 use serde::{Serialize, Serializer};
 use serde_json::json;
 use std::time::Instant;
@@ -45,11 +45,11 @@ pub fn score(
     progress: &dyn Progress,
 ) -> Result<ModelsReport> {
     let Loaded { summary, data, .. } = loaded;
-    progress.stage("training and scoring", wanted.len() as u64);
+    progress.begin(wanted.len() as u64, "training and scoring");
     let mut evaluations = Vec::new();
     let mut series = Vec::new();
     for (name, level) in wanted {
-        progress.working_on(&format!("{name} ({})", level.name()));
+        progress.message(&format!("{name} ({})", level.name()));
         let mut model = models::build(name, *level, &opts.models)?;
         let e = fit_and_score(model.as_mut(), &data, opts.split, opts.seed)
             .context_with(|| format!("model {name} at {} level", level.name()))?;
@@ -57,9 +57,9 @@ pub fn score(
             series.extend(forecast_series(model.as_ref(), &data, opts.split, &e)?);
         }
         evaluations.push(e);
-        progress.done_one();
+        progress.inc();
     }
-    progress.end_stage();
+    progress.finish();
     Ok(ModelsReport {
         evaluations,
         series,

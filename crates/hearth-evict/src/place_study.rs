@@ -4,13 +4,13 @@
 
 use crate::error::{Context, EvictError, Result};
 use crate::predictor::Predictor;
-use crate::progress::Progress;
 use crate::region::{self, NodeRule, Outcome, Region};
 use crate::router::Router;
 use crate::saved_model::SavedModel;
 use crate::scenario::{self, ClusterPlan, ScenarioConfig};
 use crate::scenario_run::ScenarioInputs;
 use crate::scenario_zone;
+use hearth_sim::Progress;
 use hearth_sim::{Decider, Policy};
 use hearth_trace::Workload;
 use serde::{Serialize, Serializer};
@@ -102,16 +102,16 @@ pub fn compose(config: &ScenarioConfig, inputs: ScenarioInputs, progress: &dyn P
     match inputs {
         ScenarioInputs::Openb { arrivals, nodes } => {
             let plans = scenario::plan(&config, &nodes)?;
-            progress.stage("composing clusters", plans.len() as u64);
+            progress.begin(plans.len() as u64, "composing clusters");
             let workloads = plans
                 .iter()
                 .map(|p| {
-                    progress.done_one();
+                    progress.inc();
                     scenario::cluster_workload(&config, p, &arrivals)
                 })
                 .collect::<Result<Vec<_>>>()
                 .context_with(|| "composing the cluster workloads".into())?;
-            progress.end_stage();
+            progress.finish();
             let hours = config.hours();
             Ok(Composed {
                 config,
@@ -157,12 +157,12 @@ pub fn run(
     let total = (composed.config.warmup_hours() + composed.hours) as u64;
     let mut outcomes = Vec::new();
     for &(router, rule) in arms {
-        progress.stage(&format!("{router} / {}", rule.name()), total);
+        progress.begin(total, &format!("{router} / {}", rule.name()));
         let m = model.filter(|_| router.needs_model());
         let seed = composed.config.seed;
-        let o = region::run(&region, router, rule, m, make_policy, seed, &|| progress.done_one())
+        let o = region::run(&region, router, rule, m, make_policy, seed, &|| progress.inc())
             .context_with(|| format!("running the region with router {router}, node rule {}", rule.name()))?;
-        progress.end_stage();
+        progress.finish();
         outcomes.push(o);
     }
     Ok(outcomes)

@@ -4,12 +4,12 @@
 //! ([`Simulated`]) and turned into a [`SnapshotSet`] like a file's.
 
 use crate::error::{Context, Result};
-use crate::progress::Progress;
 use crate::scenario::{self, ClusterRun, ClusterSummary, ScenarioConfig};
 use crate::scenario_zone::{self, ZoneDemand};
 use crate::snapshot::{rate_distribution, RateDistribution};
 use crate::snapshot_file::SnapshotSet;
 use hearth_sim::Decider;
+use hearth_sim::Progress;
 use hearth_trace::{ImportOptions, Resources, Source, Workload};
 use serde::Serialize;
 use std::path::Path;
@@ -86,10 +86,10 @@ fn run_clusters(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Vec<ClusterRun>> {
-    let on_done = |_: &ClusterSummary| progress.done_one();
+    let on_done = |_: &ClusterSummary| progress.inc();
     let runs = match inputs {
         ScenarioInputs::Openb { arrivals, nodes } => {
-            progress.stage("simulating clusters", config.clusters as u64);
+            progress.begin(config.clusters as u64, "simulating clusters");
             scenario::simulate(config, arrivals, nodes, make_decider, threads, &on_done)
                 .context_with(|| "simulating the eviction scenario".into())?
         }
@@ -98,12 +98,12 @@ fn run_clusters(
             machine_types,
             headroom,
         } => {
-            progress.stage("simulating zone clusters", zones.len() as u64);
+            progress.begin(zones.len() as u64, "simulating zone clusters");
             scenario_zone::simulate_zones(config, zones, machine_types, *headroom, make_decider, threads, &on_done)
                 .context_with(|| "simulating the zone clusters".into())?
         }
     };
-    progress.end_stage();
+    progress.finish();
     Ok(runs)
 }
 

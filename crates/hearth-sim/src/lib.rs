@@ -16,6 +16,7 @@ pub mod live;
 pub mod lower_bound;
 pub mod metrics;
 pub mod policy;
+pub mod progress;
 pub mod sizing;
 mod spot;
 mod state;
@@ -30,6 +31,7 @@ pub use live::{Arrival, LiveError, LiveFleet, Placement, Reporter};
 pub use lower_bound::{fluid_lower_bound, LowerBound};
 pub use metrics::{Eviction, RunMetrics};
 pub use policy::{Decider, HindsightPolicy, Policy, SimRng};
+pub use progress::{Progress, Silent};
 pub use sizing::{servers_needed, Probe, Sizing, SizingOptions};
 pub use view::{with_full_scans, Candidates, FleetView, VmView};
 

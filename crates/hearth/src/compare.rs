@@ -5,10 +5,10 @@
 
 use crate::fleet::FleetOptions;
 use crate::policies::{decider, PolicyContext};
-use crate::progress::Progress;
 use crate::samples::DefaultWorkload;
 use crate::workload::WorkloadInput;
 use anyhow::{bail, Context, Result};
+use hearth_sim::Progress;
 use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Probe, Sizing, SizingOptions};
 use hearth_trace::Workload;
 use serde::Serialize;

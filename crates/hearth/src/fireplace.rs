@@ -3,12 +3,12 @@
 //! just meets the limit, the model with its provenance.
 
 use crate::fleet::FleetOptions;
-use crate::progress::Progress;
 use crate::samples::{DefaultWorkload, Part, SampleArrivals, SampleUsage};
 use crate::workload::WorkloadInput;
 use anyhow::{bail, Context, Result};
 use hearth_place::fireplace::{train, Arena, Family, FirePlaceModel, TrainReport, TrainSettings};
 use hearth_place::{Objective, Teacher};
+use hearth_sim::Progress;
 use hearth_sim::{servers_needed, Admission, Decider, FleetSpec, SimConfig, SizingOptions};
 use hearth_trace::{split_by_time, UsageKey, Workload};
 use serde_json::json;

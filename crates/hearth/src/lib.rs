@@ -22,11 +22,10 @@ pub mod fleet;
 pub mod output;
 pub mod policies;
 pub mod policies_nn;
-pub mod progress;
 pub mod samples;
 pub mod samples_azure;
 pub mod simulate;
 pub mod step_load;
 pub mod workload;
 
-pub use progress::{Progress, Silent};
+pub use hearth_sim::progress::{Progress, Silent};

@@ -1,9 +1,11 @@
-//! How long work tells the caller how far it has got, without the library
-//! drawing anything itself: the CLI draws bars on stderr, Python and tests
-//! stay silent.
+//! How long work (sizing searches, training, region runs) tells its caller
+//! how far it has got, without drawing anything itself: the command line
+//! draws bars on stderr, Python and tests stay silent. One trait for every
+//! library crate that runs long, so a caller implements it once.
 
-/// Receives the progress of long work (sizing, training, region runs).
-/// Every method defaults to doing nothing.
+/// Receives the progress of long work. Every method defaults to doing
+/// nothing. `Sync`: sizing and the eviction scenario run on several threads,
+/// each reporting its own units.
 pub trait Progress: Sync {
     /// Work of `len` units named `what` begins (`len` 0: unknown length).
     fn begin(&self, _len: u64, _what: &str) {}
