@@ -112,9 +112,7 @@ fn jobs_names(jobs: &[hearth::compare::Job]) -> Vec<String> {
 }
 
 fn print_table(names: &[String], sizings: &[hearth_sim::Sizing]) {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(vec![
+    let mut t = crate::table::table(vec![
         "policy",
         "servers needed",
         "simulations",

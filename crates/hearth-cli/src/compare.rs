@@ -107,9 +107,7 @@ fn spread(r: &PolicyResult) -> String {
 
 /// Prints the results, with the fluid lower bound as a last row when given.
 pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: f64) {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(vec![
+    let mut t = crate::table::table(vec![
         "policy",
         "admission",
         "servers needed",

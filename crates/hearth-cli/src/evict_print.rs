@@ -12,12 +12,7 @@ use hearth_evict::snapshot::{RateDistribution, BANDS};
 use hearth_evict::snapshot_input::FileSummary;
 use hearth_evict::{Split, HORIZONS};
 
-pub fn table(header: Vec<String>) -> comfy_table::Table {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(header);
-    t
-}
+use crate::table::table;
 
 pub fn print_scenario(sim: &Simulated) {
     let mut t = table(
@@ -199,7 +194,7 @@ pub fn print_outcomes(outcomes: &[Outcome]) {
         "on-demand rejected",
         "spot VMs per cluster",
     ];
-    let mut t = table(header.iter().map(|h| h.to_string()).collect());
+    let mut t = table(header);
     for o in outcomes {
         let per: Vec<String> = o.spot_vms_per_cluster.iter().map(u64::to_string).collect();
         t.add_row(vec![

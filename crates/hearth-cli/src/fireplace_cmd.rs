@@ -237,9 +237,7 @@ fn print_eval(limit: f64, results: &[PolicyResult], fewer: &[Option<OneFewer>]) 
         .iter()
         .find(|r| r.policy == "power-of-two")
         .and_then(|r| r.servers_needed);
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(vec![
+    let mut t = crate::table::table(vec![
         "policy",
         "servers needed (median)",
         "by seed",

@@ -187,9 +187,7 @@ mod enabled {
             win.len(),
             test.vms.len()
         );
-        let mut t = comfy_table::Table::new();
-        t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-        t.set_header(vec!["forecaster", "CPU MAE", "CPU RMSE", "memory MAE", "memory RMSE"]);
+        let mut t = crate::table::table(vec!["forecaster", "CPU MAE", "CPU RMSE", "memory MAE", "memory RMSE"]);
         for r in &table {
             t.add_row(vec![
                 r.forecaster.clone(),

@@ -28,6 +28,7 @@ pub mod serve_cmd;
 pub mod serve_replay;
 pub mod simulate_cmd;
 pub mod sweep_cmd;
+pub mod table;
 pub mod trace_cmd;
 pub mod workload_file;
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ok, s, tmp, without_timings, TINY_TRAIN};
+use common::{ok, s, tmp, without_timings, OPENB_FLEET, SMALL_EVICT, TINY_TRAIN};
 use std::path::{Path, PathBuf};
 
 /// Runs `make(i)` for i in 0 and 1, each writing the files it names.
@@ -39,7 +39,6 @@ fn fireplace_train_compare_and_simulate_repeat_exactly() {
     let model = &a[0];
 
     let [a, b] = twice(&["c.json"], |p| {
-        let fleet = ["--sample", "openb", "--server-cores", "16", "--server-memory-gib", "64"];
         let args = [
             "--policies",
             "teacher,fireplace,power-of-two",
@@ -48,7 +47,7 @@ fn fireplace_train_compare_and_simulate_repeat_exactly() {
             "--json",
             s(&p[0]),
         ];
-        ok(&[&["compare"][..], &fleet, &args].concat());
+        ok(&[&["compare"][..], &OPENB_FLEET, &args].concat());
     });
     assert_same_json(&a[0], &b[0]);
 
@@ -82,19 +81,9 @@ fn fireplace_train_compare_and_simulate_repeat_exactly() {
 #[test]
 fn evict_run_repeats_exactly() {
     let [a, b] = twice(&["e.json"], |p| {
-        let size = [
-            "--clusters",
-            "2",
-            "--nodes-per-cluster",
-            "8",
-            "--days",
-            "4",
-            "--seed",
-            "5",
-        ];
         ok(&[
             &["evict", "run"][..],
-            &size,
+            &SMALL_EVICT,
             &["--models", "linear,gbdt", "--json", s(&p[0])],
         ]
         .concat());

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{ok, s, tmp, without_timings};
+use common::{ok, s, tmp, without_timings, OPENB_FLEET, SMALL_EVICT};
 use std::path::PathBuf;
 
 fn golden(name: &str) -> PathBuf {
@@ -43,8 +43,6 @@ fn compare_with_golden(name: &str, out: &std::path::Path) {
         );
     }
 }
-
-const OPENB_FLEET: [&str; 6] = ["--sample", "openb", "--server-cores", "16", "--server-memory-gib", "64"];
 
 #[test]
 fn compare_is_unchanged() {
@@ -101,16 +99,9 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 
 #[test]
 fn evict_run_is_unchanged() {
-    let size = [
-        "--clusters",
-        "2",
-        "--nodes-per-cluster",
-        "8",
-        "--days",
-        "4",
-        "--seed",
-        "5",
-    ];
     let models = ["--models", "linear,random-forest,gbdt"];
-    check("evict_run.json", &[&["evict", "run"][..], &size, &models].concat());
+    check(
+        "evict_run.json",
+        &[&["evict", "run"][..], &SMALL_EVICT, &models].concat(),
+    );
 }

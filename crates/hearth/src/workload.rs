@@ -1,6 +1,6 @@
 //! Where a command's workload comes from: a workload file (hearth's own, or
-//! one written by pandas, polars or Spark), one already in memory, or the
-//! default composed from the shipped samples.
+//! one written by pandas, polars or Spark), or the default composed from the
+//! shipped samples.
 
 use crate::samples::DefaultWorkload;
 use anyhow::{Context, Result};
@@ -13,8 +13,6 @@ pub enum WorkloadInput {
     /// A workload file; `step_seconds` gives the step length of a file without
     /// `hearth.step_seconds` metadata (a file that has the key must agree).
     File { path: PathBuf, step_seconds: Option<u32> },
-    /// A workload already read or built, with what to call it in outputs.
-    Loaded { workload: Workload, source: String },
     /// Composed from the shipped samples.
     Samples(DefaultWorkload),
 }
@@ -27,7 +25,6 @@ impl WorkloadInput {
                 let w = read_file(path, *step_seconds)?;
                 Ok((w, path.display().to_string()))
             }
-            WorkloadInput::Loaded { workload, source } => Ok((workload.clone(), source.clone())),
             WorkloadInput::Samples(d) => Ok((d.build()?, d.describe())),
         }
     }

@@ -16,6 +16,21 @@ pub const TINY_TRAIN: [&str; 8] = [
     "1",
 ];
 
+/// The openb sample on 16-core, 64-GiB servers (hearth's first default fleet).
+pub const OPENB_FLEET: [&str; 6] = ["--sample", "openb", "--server-cores", "16", "--server-memory-gib", "64"];
+
+/// A small eviction scenario: 2 clusters of 8 nodes over 4 days, seed 5.
+pub const SMALL_EVICT: [&str; 8] = [
+    "--clusters",
+    "2",
+    "--nodes-per-cluster",
+    "8",
+    "--days",
+    "4",
+    "--seed",
+    "5",
+];
+
 /// Runs `hearth` from the repository root, as the README runs it (default
 /// sample paths are relative).
 pub fn hearth(args: &[&str]) -> Output {
