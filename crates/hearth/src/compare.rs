@@ -111,7 +111,7 @@ pub fn compute(opts: &CompareOptions, progress: &dyn Progress) -> Result<Compare
     }
     let (workload, source) = opts.workload.load()?;
     let spec = opts.fleet.spec()?;
-    let ctx = policy_context(&opts.models, &opts.fleet, opts.forecast_refresh_steps)?;
+    let ctx = PolicyContext::for_run(&opts.models, opts.fleet.overload_threshold, opts.forecast_refresh_steps)?;
     for p in &opts.policies {
         decider(p, &ctx)?; // fail on a bad name or a missing model before any work
     }
@@ -139,14 +139,6 @@ pub fn compute(opts: &CompareOptions, progress: &dyn Progress) -> Result<Compare
         bound,
         ctx,
     })
-}
-
-/// The policies' context: model files read once, the forecast refresh set.
-pub fn policy_context(models: &[PathBuf], fleet: &FleetOptions, forecast_refresh_steps: u32) -> Result<PolicyContext> {
-    let models: Vec<&std::path::Path> = models.iter().map(PathBuf::as_path).collect();
-    let mut ctx = PolicyContext::with_models(&models, fleet.overload_threshold)?;
-    ctx.nn.set_forecast_refresh(forecast_refresh_steps);
-    Ok(ctx)
 }
 
 /// Every (admission, policy, seed), seeds innermost.

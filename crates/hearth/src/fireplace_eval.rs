@@ -3,7 +3,7 @@
 //! held-out data, at several overload limits, with the run one server below
 //! each answer (which constraint binds there).
 
-use crate::compare::{collect, jobs, policy_context, size_all, PolicyResult};
+use crate::compare::{collect, jobs, size_all, PolicyResult};
 use crate::fireplace::{one_admission, SampleOptions};
 use crate::fleet::FleetOptions;
 use crate::policies::{decider, PolicyContext, OTHERS};
@@ -111,7 +111,7 @@ fn eval_workload(o: &EvalOptions) -> Result<(Workload, String)> {
 /// Sizes every policy at every limit; `each` sees each limit's results as
 /// they are done.
 pub fn evaluate(o: &EvalOptions, progress: &dyn Progress, each: &mut dyn FnMut(&LimitResults)) -> Result<Evaluated> {
-    let ctx = policy_context(&o.models, &o.fleet, o.forecast_refresh_steps)?;
+    let ctx = PolicyContext::for_run(&o.models, o.fleet.overload_threshold, o.forecast_refresh_steps)?;
     let (w, source) = eval_workload(o)?;
     let spec = o.fleet.spec()?;
     let admission = one_admission(&o.fleet)?;

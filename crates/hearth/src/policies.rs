@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use hearth_place::fireplace::{FirePlace, FirePlaceModel, ForecastPolicy, Forecaster};
 use hearth_place::{Objective, Teacher};
 use hearth_sim::Decider;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Names beyond the heuristics, for help and error messages.
@@ -35,6 +35,15 @@ impl PolicyContext {
     pub fn new(model: Option<&Path>, overload_threshold: f32) -> Result<PolicyContext> {
         let models: Vec<&Path> = model.into_iter().collect();
         PolicyContext::with_models(&models, overload_threshold)
+    }
+
+    /// The context of a run: its model files read once, the forecast policies' refresh set
+    /// (at least 1 step).
+    pub fn for_run(models: &[PathBuf], overload_threshold: f32, forecast_refresh_steps: u32) -> Result<PolicyContext> {
+        let models: Vec<&Path> = models.iter().map(PathBuf::as_path).collect();
+        let mut ctx = PolicyContext::with_models(&models, overload_threshold)?;
+        ctx.nn.set_forecast_refresh(forecast_refresh_steps);
+        Ok(ctx)
     }
 
     /// Loads model files of any kind: FirePlace models, and with the `nn` feature usage

@@ -2,10 +2,9 @@
 //! did, for other tools: its metrics, the busiest and mean server's
 //! utilisation per step, the summed load per step, placements and evictions.
 
-use crate::compare::policy_context;
 use crate::fleet::FleetOptions;
 use crate::output::{write_csv, write_json};
-use crate::policies::decider;
+use crate::policies::{decider, PolicyContext};
 use crate::samples::{DefaultWorkload, SampleUsage};
 use crate::step_load::{step_load, Run, StepLoad};
 use crate::workload::WorkloadInput;
@@ -71,8 +70,11 @@ pub fn compute(opts: &SimulateOptions, progress: &dyn Progress) -> Result<Simula
     let [admission] = admissions[..] else {
         bail!("--admission both: simulate runs one admission mode; choose usage, usage-lagged or requests");
     };
-    let models: Vec<PathBuf> = opts.model.iter().cloned().collect();
-    let ctx = policy_context(&models, &opts.fleet, opts.forecast_refresh_steps)?;
+    let ctx = PolicyContext::for_run(
+        opts.model.as_slice(),
+        opts.fleet.overload_threshold,
+        opts.forecast_refresh_steps,
+    )?;
     decider(&opts.policy, &ctx)?; // a bad name fails before the workload is built
     let (workload, source) = opts.workload.load()?;
     progress.note(&format!("workload: {source}"));
