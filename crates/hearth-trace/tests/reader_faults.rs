@@ -92,6 +92,33 @@ fn bitbrains_rows_out_of_time_order_are_still_refused() {
     );
 }
 
+/// Issue 24: a GWA-T-12 directory re-saved by a spreadsheet with `,` as the
+/// separator was refused with "missing from the header", never naming the
+/// separator as the cause.
+#[test]
+fn bitbrains_file_resaved_with_commas_names_the_separator() {
+    let resaved = bitbrains_repeating().replace(";\t", ",");
+    let e = err(Format::Bitbrains, &[("1.csv", resaved)]);
+    assert!(e.starts_with("1.csv:1:"), "{e}");
+    assert!(
+        e.contains("splits on `;` (the separator this format expects)")
+            && e.contains("appears to use `,` (10 of them)"),
+        "{e}"
+    );
+}
+
+/// The same rule in a comma-separated reader given a `;`-separated file.
+#[test]
+fn openb_pod_list_saved_with_semicolons_names_the_separator() {
+    let text = "name;cpu_milli;memory_mib;num_gpu;gpu_milli;gpu_spec;qos;pod_phase;creation_time;deletion_time;scheduled_time\n\
+                p0;1000;1024;0;0;;LS;Running;0;100;1\n";
+    let e = err(Format::AlibabaOpenb, &[("openb_pod_list.csv", text.to_string())]);
+    assert!(
+        e.contains("expects) into 1 column(s), but the line appears to use `;`"),
+        "{e}"
+    );
+}
+
 #[test]
 fn bitbrains_cpu_use_far_over_capacity_is_a_field_error() {
     let text = [

@@ -166,8 +166,44 @@ fn gzipped_sqlite_is_read_in_memory() {
     assert_eq!(unzipped_in_memory.workload.vms, plain.workload.vms);
 }
 
+/// Issue 24's minimal input: in the published file, 15 of 488 VM types have
+/// `vmType` rows only on machine types of unpublished capacity; the import
+/// refused the whole file at the first such VM.
 #[test]
-fn vms_of_unsized_types_are_bad_rows() {
+fn vms_of_types_on_unpublished_machines_are_left_out_counted_and_warned() {
+    let path = temp_path("unpublished.sqlite");
+    let types = [
+        (0, 2, 0.0416666666666667, 0.0182291666666667),
+        (5, 3, 0.0416666666666667, 0.0182291666666667),
+    ];
+    let vms = [
+        (20, 100, 0, 0, 1.0, Some(2.0)),
+        (21, 101, 5, 0, 1.0, Some(2.0)),
+        (22, 101, 5, 1, 1.5, Some(3.0)),
+        (23, 102, 0, 1, 2.0, Some(4.0)),
+    ];
+    write_db(&path, &types, &vms);
+    let imported = read_path(&path, OnBadRow::Fail).expect("the file is read, not refused");
+    assert_eq!(imported.workload.vms.len(), 2);
+    assert_eq!(imported.report.skipped_rows, 0);
+    let dropped = &imported.report.dropped;
+    assert_eq!(
+        (dropped.len(), dropped[0].rows, dropped[0].of),
+        (1, 2, 4),
+        "{dropped:?}"
+    );
+    let warning = imported.report.warnings.join("\n");
+    assert!(
+        warning.contains("2 of 4 VMs left out") && warning.contains("type 5 (2 VMs, machine types 3)"),
+        "{warning}"
+    );
+    let details = &imported.workload.provenance.steps[0].details;
+    assert_eq!(details["sqlite_vms_of_unsized_types"], 2);
+    assert!(details["warnings"].to_string().contains("machine types 3"));
+}
+
+#[test]
+fn vms_of_types_without_vmtype_rows_are_bad_rows() {
     let path = temp_path("unsized.sqlite");
     let mut vms = VMS.to_vec();
     vms.insert(1, (14, 103, 7, 0, 1.0, Some(2.0)));

@@ -142,7 +142,7 @@ fn provenance(pods: &Pods, step_seconds: u32) -> ProvenanceStep {
 
 fn read_pods(source: Source, opts: &ImportOptions, report: &mut ReadReport, pods: &mut Pods) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
-    let columns = find_columns(&mut reader, &name, POD_COLUMNS, "an openb pod list")?;
+    let columns = find_columns(&mut reader, &name, POD_COLUMNS, b',', "an openb pod list")?;
     let mut record = StringRecord::new();
     let rows_before = report.rows;
     while let Some(row) = next_record(&mut reader, &mut record, &name)? {
@@ -267,7 +267,7 @@ impl Pods {
 /// change every result computed on it.
 pub fn read_nodes(source: Source, _opts: &ImportOptions) -> Result<Vec<Resources>> {
     let (name, mut reader) = source.csv(b',', true);
-    let columns = find_columns(&mut reader, &name, NODE_COLUMNS, "an openb node list")?;
+    let columns = find_columns(&mut reader, &name, NODE_COLUMNS, b',', "an openb node list")?;
     let mut record = StringRecord::new();
     let mut nodes = Vec::new();
     while let Some(row) = next_record(&mut reader, &mut record, &name)? {

@@ -66,7 +66,13 @@ pub fn read(sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
 fn read_file(source: Source, opts: &ImportOptions, report: &mut ReadReport, functions: &mut Functions) -> Result<()> {
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
-    let cols = columns(&header, ["app", "func", "end_timestamp", "duration"], &name, HEADER)?;
+    let cols = columns(
+        &header,
+        ["app", "func", "end_timestamp", "duration"],
+        b',',
+        &name,
+        HEADER,
+    )?;
     each_record(&name, &mut reader, opts.on_bad_row, report, |r, line| {
         let (app, func, start_s, end_s) = parse_invocation(r, cols, &name, line)?;
         let cpu = spread(start_s, end_s, opts.step_seconds);

@@ -147,6 +147,7 @@ fn read_csv(
         &mut reader,
         &name,
         CSV_COLUMNS,
+        b',',
         "a CoSpot sample of the Azure packing trace",
     )?;
     let rows_before = report.rows;

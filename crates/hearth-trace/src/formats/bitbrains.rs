@@ -52,6 +52,7 @@
 //! - VMs never provisioned (0 cores and 0 memory in every row, a dozen of
 //!   the Rnd set) are dropped and counted: they carry no usage to learn from.
 
+use super::separator::separator_hint;
 use super::{ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{csv_error, get, line_of, parse_amount, OnBadRow, ReadReport, Source};
@@ -195,7 +196,7 @@ fn vm_of(s: Series, epoch: f64) -> Result<Vm> {
 
 fn read_file(source: Source, policy: OnBadRow, report: &mut ReadReport) -> Result<Option<Series>> {
     let (name, mut reader) = source.csv(b';', true);
-    let columns = find_columns(&mut reader, &name, COLUMNS, "a Bitbrains GWA-T-12 VM file")?;
+    let columns = find_columns(&mut reader, &name, COLUMNS, b';', "a Bitbrains GWA-T-12 VM file")?;
     let mut record = StringRecord::new();
     let mut series: Option<Builder> = None;
     let rows_before = report.rows;
@@ -347,11 +348,13 @@ impl Builder {
 }
 
 /// Finds the wanted columns in the header (case-insensitive); a missing one
-/// is an error on line 1 naming it and listing what the header holds.
+/// is an error on line 1 naming it and listing what the header holds, and
+/// the separator when the header did not split on `separator`.
 pub(super) fn find_columns<R: std::io::Read, const N: usize>(
     reader: &mut csv::Reader<R>,
     name: &str,
     wanted: [&str; N],
+    separator: u8,
     what: &str,
 ) -> Result<[usize; N]> {
     let header = match reader.headers() {
@@ -363,12 +366,15 @@ pub(super) fn find_columns<R: std::io::Read, const N: usize>(
     let missing: Vec<&str> = wanted.iter().copied().filter(|w| position(w).is_none()).collect();
     if let Some(first) = missing.first() {
         let found: Vec<&str> = header.iter().collect();
-        let reason = format!(
+        let mut reason = format!(
             "missing from the header (missing: `{}`); expected {what} with columns `{}`; the header has `{}`",
             missing.join("`, `"),
             wanted.join("`, `"),
             found.join("`, `")
         );
+        if let Some(hint) = separator_hint(&header, separator) {
+            reason = format!("{hint}; {reason}");
+        }
         return Err(TraceError::field(name, 1, first, reason));
     }
     Ok(wanted.map(|w| position(w).unwrap_or(0)))

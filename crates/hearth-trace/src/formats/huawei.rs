@@ -94,7 +94,7 @@ fn read_file(source: Source, policy: OnBadRow, report: &mut ReadReport, state: &
     let headers = reader.headers().map_err(|e| csv_error(&name, e))?.clone();
     let mut cols = [0usize; 5];
     for (col, field) in cols.iter_mut().zip(COLUMNS) {
-        *col = find_column(&headers, &[field], &name)?;
+        *col = find_column(&headers, &[field], b',', &name)?;
     }
     each_record(&name, &mut reader, policy, report, |record, line| {
         let event = parse_event(record, &cols, &name, line)?;

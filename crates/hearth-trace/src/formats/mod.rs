@@ -12,6 +12,7 @@ pub mod google_2019;
 pub mod huawei;
 pub mod planetlab;
 mod rows;
+mod separator;
 pub mod skypilot;
 
 use crate::error::{Result, TraceError};
@@ -114,7 +115,13 @@ pub struct Imported {
 /// carries warnings (`report.warnings`, see [`ReadReport::loss_warnings`]).
 pub fn import(format: Format, sources: Vec<Source>, opts: &ImportOptions) -> Result<Imported> {
     let mut imported = read_format(format, sources, opts)?;
-    imported.report.warnings = imported.report.loss_warnings(format.name());
+    let losses = imported.report.loss_warnings(format.name());
+    imported.report.warnings.extend(losses);
+    if let Some(step) = imported.workload.provenance.steps.last_mut() {
+        if !imported.report.warnings.is_empty() {
+            step.details.insert("warnings".into(), json!(imported.report.warnings));
+        }
+    }
     Ok(imported)
 }
 
@@ -151,9 +158,6 @@ pub fn import_paths(format: Format, paths: &[PathBuf], opts: &ImportOptions) -> 
         step.details.insert("files".into(), json!(files.len()));
         step.details
             .insert("skipped_rows".into(), json!(imported.report.skipped_rows));
-        if !imported.report.warnings.is_empty() {
-            step.details.insert("warnings".into(), json!(imported.report.warnings));
-        }
     }
     Ok(imported)
 }

@@ -2,6 +2,7 @@
 //! streaming records under the bad-row policy, checking row widths, finding
 //! columns, and the identifier and time fields every event trace has.
 
+use super::separator::separator_hint;
 use super::ImportOptions;
 use crate::error::{Result, TraceError};
 use crate::source::{csv_error, get, line_of, parse_amount, OnBadRow, ReadReport};
@@ -55,7 +56,9 @@ pub(crate) fn each_record<R: Read>(
 
 /// The index of the first header column named one of `names` (a flattened
 /// BigQuery name may be spelled with `.` or `_`); an error on line 1 otherwise.
-pub(crate) fn find_column(headers: &csv::StringRecord, names: &[&str], file: &str) -> Result<usize> {
+/// `separator` is the one the reader splits on, named when the header
+/// appears to use another.
+pub(crate) fn find_column(headers: &csv::StringRecord, names: &[&str], separator: u8, file: &str) -> Result<usize> {
     let found = headers.iter().position(|h| names.contains(&h.trim()));
     found.ok_or_else(|| {
         let shown: Vec<&str> = headers.iter().collect();
@@ -64,26 +67,37 @@ pub(crate) fn find_column(headers: &csv::StringRecord, names: &[&str], file: &st
             names.join(" or "),
             shown.join(",")
         );
-        TraceError::field(file, 1, names.first().copied().unwrap_or("?"), reason)
+        TraceError::field(
+            file,
+            1,
+            names.first().copied().unwrap_or("?"),
+            with_hint(reason, headers, separator),
+        )
     })
 }
 
-/// The column of each named field in a header, or an error naming the first missing one.
+fn with_hint(reason: String, header: &csv::StringRecord, separator: u8) -> String {
+    match separator_hint(header, separator) {
+        Some(hint) => format!("{hint}; {reason}"),
+        None => reason,
+    }
+}
+
+/// The column of each named field in a header, or an error naming the
+/// first missing one (and the separator, when the header did not split on
+/// `separator`, the one the reader uses).
 pub(crate) fn columns<const N: usize>(
     header: &csv::StringRecord,
     names: [&str; N],
+    separator: u8,
     file: &str,
     expected: &str,
 ) -> Result<[usize; N]> {
     let mut out = [0; N];
     for (slot, name) in out.iter_mut().zip(names) {
         *slot = header.iter().position(|h| h == name).ok_or_else(|| {
-            TraceError::field(
-                file,
-                1,
-                name,
-                format!("no such column in the header; expected a header like {expected}"),
-            )
+            let reason = format!("no such column in the header; expected a header like {expected}");
+            TraceError::field(file, 1, name, with_hint(reason, header, separator))
         })?;
     }
     Ok(out)

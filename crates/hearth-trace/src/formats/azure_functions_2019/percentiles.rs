@@ -21,7 +21,7 @@ pub(super) fn read_durations(
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
     let expected = "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,...";
-    let [app, func, avg] = columns(&header, ["HashApp", "HashFunction", "Average"], &name, expected)?;
+    let [app, func, avg] = columns(&header, ["HashApp", "HashFunction", "Average"], b',', &name, expected)?;
     each_record(&name, &mut reader, policy, report, |r, line| {
         let key = (
             parse_id(r, app, &name, line, "HashApp")?,
@@ -53,7 +53,7 @@ pub(super) fn read_memory(source: Source, policy: OnBadRow, report: &mut ReadRep
     let (name, mut reader) = source.csv(b',', true);
     let header = header_of(&name, &mut reader)?;
     let expected = "HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,...";
-    let [app, mb] = columns(&header, ["HashApp", "AverageAllocatedMb"], &name, expected)?;
+    let [app, mb] = columns(&header, ["HashApp", "AverageAllocatedMb"], b',', &name, expected)?;
     let mut seen = std::collections::HashSet::new();
     each_record(&name, &mut reader, policy, report, |r, line| {
         let app = parse_id(r, app, &name, line, "HashApp")?;

@@ -19,10 +19,15 @@
 //! table every such row gives the same size (checked against CoSpot's
 //! `vm_cores`/`vm_ram`: 549 rows, none differ), so the choice of machine does
 //! not change a VM's size. Sizes are rounded to 1/1000 of a unit (the
-//! fractions are printed to 15 digits). A VM whose type has no row on any
-//! of these machine types cannot be sized: it is a bad row (field
-//! `vmTypeId`), so `--on-bad-row skip` leaves such VMs out and counts them,
-//! as CoSpot's "relevant VM" selection does.
+//! fractions are printed to 15 digits).
+//!
+//! A VM type whose `vmType` rows all name machine types of unpublished
+//! capacity (in the published file, 15 of 488 types) cannot be sized. Its
+//! VMs are left out, as CoSpot's "relevant VM" selection does, and never
+//! fail the file: the import report counts them as dropped rows and warns,
+//! naming the types and machines, and provenance keeps the count
+//! (`sqlite_vms_of_unsized_types`). A VM whose type has no `vmType` row at
+//! all is a bad row (field `vmTypeId`), subject to `--on-bad-row`.
 //!
 //! # Errors
 //!
@@ -62,25 +67,45 @@ pub(super) fn read(
     trace: &mut Trace,
 ) -> Result<()> {
     let conn = open(name, input)?;
-    let sizes = type_sizes(&conn, name, opts, report)?;
+    let types = type_sizes(&conn, name, opts, report)?;
     let table = format!("{name}[vm]");
     let rows_before = report.rows;
+    let mut unsized_vms: HashMap<i64, u64> = HashMap::new();
     each_row(&conn, &table, "vm", &VM_COLUMNS, |rowid, values| {
         report.rows += 1;
-        let result = vm_request(values, &sizes, &table, rowid).and_then(|r| trace.add(r, &table, rowid));
+        if let Some(t) = types.unsized_type(&values[2]) {
+            *unsized_vms.entry(t).or_default() += 1;
+            return Ok(());
+        }
+        let result = vm_request(values, &types.sizes, &table, rowid).and_then(|r| trace.add(r, &table, rowid));
         match result {
             Ok(()) => Ok(()),
             Err(e) => report.bad_row(opts.on_bad_row, e),
         }
     })?;
-    if report.rows == rows_before {
+    let read = report.rows - rows_before;
+    if read == 0 {
         return Err(TraceError::file(&table, "the table holds no VMs"));
     }
+    let left_out: u64 = unsized_vms.values().sum();
+    if left_out > 0 {
+        report.drop_rows(
+            "VM rows of VM types sized only on machine types of unpublished capacity",
+            left_out,
+            read,
+        );
+        report.warnings.push(types.unsized_warning(&table, &unsized_vms, read));
+    }
+    trace
+        .extra
+        .insert("sqlite_vms_of_unsized_types".into(), left_out.into());
     trace.extra.insert(
         "sqlite_sizes".into(),
         "vmType core/memory fraction × the capacity of the first CoSpot machine type (1, 2, 4, 10, 12, 16: server_vm_cores_ram.json) with a row for the type".into(),
     );
-    trace.extra.insert("sqlite_vm_types_sized".into(), sizes.len().into());
+    trace
+        .extra
+        .insert("sqlite_vm_types_sized".into(), types.sizes.len().into());
     Ok(())
 }
 
@@ -141,17 +166,50 @@ fn each_row(
     }
 }
 
-/// The size in (core units, RAM units) of every VM type that has a row on a
-/// known machine type.
-fn type_sizes(
-    conn: &Connection,
-    name: &str,
-    opts: &ImportOptions,
-    report: &mut ReadReport,
-) -> Result<HashMap<i64, (f64, f64)>> {
+/// What the `vmType` table says of each VM type: its size in (core units,
+/// RAM units) where a row names a machine type of published capacity, else
+/// the machine types it names.
+struct TypeSizes {
+    sizes: HashMap<i64, (f64, f64)>,
+    /// VM types with rows only on machine types of unpublished capacity,
+    /// and those machine types.
+    unpublished: HashMap<i64, Vec<i64>>,
+}
+
+impl TypeSizes {
+    /// The VM type of a `vm` row's `vmTypeId`, when it cannot be sized.
+    fn unsized_type(&self, v: &Value) -> Option<i64> {
+        let t = match v {
+            Value::Integer(i) => *i,
+            _ => return None,
+        };
+        (!self.sizes.contains_key(&t) && self.unpublished.contains_key(&t)).then_some(t)
+    }
+
+    fn unsized_warning(&self, table: &str, vms: &HashMap<i64, u64>, read: u64) -> String {
+        let mut types: Vec<_> = vms.iter().collect();
+        types.sort();
+        let listed: Vec<String> = types
+            .iter()
+            .map(|(t, n)| {
+                let machines: Vec<String> = self.unpublished[t].iter().map(i64::to_string).collect();
+                format!("type {t} ({n} VMs, machine types {})", machines.join(", "))
+            })
+            .collect();
+        let total: u64 = vms.values().sum();
+        format!(
+            "{table}: {total} of {read} VMs left out: their VM types have vmType rows only on machine types whose capacity is not published, so they cannot be sized: {}",
+            listed.join("; ")
+        )
+    }
+}
+
+/// Reads the `vmType` table: the first machine type of known capacity (in
+/// [`MACHINE_TYPES`] order) sizes a VM type.
+fn type_sizes(conn: &Connection, name: &str, opts: &ImportOptions, report: &mut ReadReport) -> Result<TypeSizes> {
     let table = format!("{name}[vmType]");
-    // vmTypeId -> (machine order, size): the first known machine wins.
     let mut best: HashMap<i64, (usize, (f64, f64))> = HashMap::new();
+    let mut unpublished: HashMap<i64, Vec<i64>> = HashMap::new();
     each_row(conn, &table, "vmType", &TYPE_COLUMNS, |rowid, v| {
         let result = (|| {
             let type_id = integer(&v[0], &table, rowid, "vmTypeId")?;
@@ -159,6 +217,10 @@ fn type_sizes(
             let core = fraction(&v[2], &table, rowid, "core")?;
             let memory = fraction(&v[3], &table, rowid, "memory")?;
             let Some(order) = MACHINE_TYPES.iter().position(|m| m.0 == machine) else {
+                let machines = unpublished.entry(type_id).or_default();
+                if !machines.contains(&machine) {
+                    machines.push(machine);
+                }
                 return Ok(());
             };
             let (_, cores, ram) = MACHINE_TYPES[order];
@@ -171,7 +233,9 @@ fn type_sizes(
         })();
         result.or_else(|e| report.bad_row(opts.on_bad_row, e))
     })?;
-    Ok(best.into_iter().map(|(t, (_, size))| (t, size)).collect())
+    let sizes: HashMap<i64, (f64, f64)> = best.into_iter().map(|(t, (_, size))| (t, size)).collect();
+    unpublished.retain(|t, _| !sizes.contains_key(t));
+    Ok(TypeSizes { sizes, unpublished })
 }
 
 fn round_units(x: f64) -> f64 {
@@ -181,11 +245,7 @@ fn round_units(x: f64) -> f64 {
 fn vm_request(v: &[Value], sizes: &HashMap<i64, (f64, f64)>, table: &str, rowid: u64) -> Result<Request> {
     let type_id = integer(&v[2], table, rowid, "vmTypeId")?;
     let &(cores, ram) = sizes.get(&type_id).ok_or_else(|| {
-        let known: Vec<String> = MACHINE_TYPES.iter().map(|m| m.0.to_string()).collect();
-        let reason = format!(
-            "VM type {type_id} has no vmType row on a machine type of known capacity ({}): it cannot be sized",
-            known.join(", ")
-        );
+        let reason = format!("VM type {type_id} has no row in the vmType table: it cannot be sized");
         TraceError::field(table, rowid, "vmTypeId", reason)
     })?;
     let priority = match integer(&v[3], table, rowid, "priority")? {

@@ -19,7 +19,7 @@ pub(super) type Key = (i64, i64);
 /// A header column by its flattened name, spelled with `.` or `_`.
 pub(super) fn column(headers: &csv::StringRecord, name: &str, file: &str) -> Result<usize> {
     let alias = name.replace('.', "_");
-    find_column(headers, &[name, alias.as_str()], file)
+    find_column(headers, &[name, alias.as_str()], b',', file)
 }
 
 pub(super) fn parse_key(
