@@ -14,7 +14,7 @@ use hearth::compare::{jobs, size_all};
 use hearth::policies::{decider, PolicyContext};
 use hearth_sim::SizingOptions;
 use hearth_trace::{
-    compose, import_paths, ComposeOptions, Format, ImportOptions, SizeSource, TimeMode, UsageKey, Workload,
+    compose, import_paths, ComposeOptions, Format, ImportOptions, Overlay, SizeSource, TimeMode, UsageKey, Workload,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -152,6 +152,8 @@ fn workload(a: &SizingArgs) -> Result<(Workload, String)> {
     let copts = ComposeOptions {
         time: TimeMode::Scaled,
         vms: Some(a.vms),
+        // Pinned: the study's figures (BENCHMARKS.md) predate circular overlays.
+        overlay: Overlay::Clipped,
         days: Some(a.days),
         usage_by: UsageKey::Tenant,
         sizes: SizeSource::Usage,

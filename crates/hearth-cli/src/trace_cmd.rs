@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hearth_trace::{
     compose, import_paths, stagger, summarize, write_workload, ComposeOptions, Format, ImportOptions, OnBadRow,
-    SizeSource, StaggerOptions, TimeMode, UsageKey,
+    Overlay, SizeSource, StaggerOptions, TimeMode, UsageKey,
 };
 use std::path::PathBuf;
 
@@ -92,6 +92,11 @@ pub struct ComposeArgs {
     /// Where requested sizes come from.
     #[arg(long, value_enum, default_value_t = SizesArg::Usage)]
     pub sizes: SizesArg,
+    /// Time-scaled only: how copies of the arrival trace are overlaid when --vms asks for more
+    /// than it holds. `circular`: evenly shifted, lives wrapping past the span's end, so offered
+    /// demand stays flat; `clipped`: random shifts, lives clipped (earlier figures).
+    #[arg(long, value_enum, default_value_t = OverlayArg::Circular)]
+    pub overlay: OverlayArg,
     #[command(flatten)]
     pub bounds: BoundsArgs,
     #[command(flatten)]
@@ -133,6 +138,12 @@ impl From<UsageByArg> for UsageKey {
             UsageByArg::TenantType => UsageKey::TenantType,
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OverlayArg {
+    Circular,
+    Clipped,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -256,6 +267,10 @@ fn compose_cmd(a: ComposeArgs) -> Result<()> {
         time,
         usage_by: a.usage_by.into(),
         vms: a.vms,
+        overlay: match a.overlay {
+            OverlayArg::Circular => Overlay::Circular,
+            OverlayArg::Clipped => Overlay::Clipped,
+        },
         days: a.days,
         sizes: match a.sizes {
             SizesArg::Usage => SizeSource::Usage,

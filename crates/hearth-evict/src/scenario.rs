@@ -206,12 +206,8 @@ fn compose_cluster(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workl
                 Priority::OnDemand
             };
         }
-        if vm.priority == Priority::OnDemand && a > 0.0 {
-            let hour = vm.arrival.0 as f64 * step_hours;
-            let phase = 2.0 * std::f64::consts::PI * (hour - plan.peak_hour) / 24.0;
-            if !rng.random_bool((1.0 + a * phase.cos()) / (1.0 + a)) {
-                continue;
-            }
+        if vm.priority == Priority::OnDemand && a > 0.0 && !rng.random_bool(keep_on_demand(&vm, plan, a, step_hours)) {
+            continue;
         }
         kept.push(vm);
     }
@@ -219,6 +215,21 @@ fn compose_cluster(config: &ScenarioConfig, plan: &ClusterPlan, arrivals: &Workl
     let mut out = Workload::new(w.step_seconds, kept, provenance)?;
     out.observed_from = Step(0);
     Ok(out)
+}
+
+/// The chance that the daily thinning keeps an on-demand VM: by the hour it
+/// arrives, on a sinusoid peaking at the plan's hour. VMs of step 0 are
+/// already running when the replay begins (wrapped lives and the trace's own
+/// initial VMs, see `hearth_trace::compose`): they did not arrive at hour 0,
+/// so they are kept at the daily mean, 1 / (1 + a). Thinning them at hour 0's
+/// rate made the first days' demand depend on the cluster's peak hour.
+fn keep_on_demand(vm: &Vm, plan: &ClusterPlan, a: f64, step_hours: f64) -> f64 {
+    if vm.arrival == Step(0) {
+        return 1.0 / (1.0 + a);
+    }
+    let hour = vm.arrival.0 as f64 * step_hours;
+    let phase = 2.0 * std::f64::consts::PI * (hour - plan.peak_hour) / 24.0;
+    (1.0 + a * phase.cos()) / (1.0 + a)
 }
 
 /// Mean core demand over the span (cores), counting every VM as admitted.

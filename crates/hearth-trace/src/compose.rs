@@ -16,9 +16,13 @@
 //!   observation window is stretched or squeezed onto the requested span,
 //!   lifetimes by the same factor, so the shape of the arrival pattern and the
 //!   ratio of lifetime to inter-arrival time are kept. When more VMs are asked
-//!   for than the trace holds, whole copies of it are overlaid, each circularly
-//!   shifted in time by a seeded offset (the first copy unshifted), and the
+//!   for than the trace holds, whole copies of it are overlaid, copy `c` of
+//!   `C` circularly shifted in time by `c/C` of the span, and the
 //!   last copy is thinned uniformly at random; thinning keeps the pattern's shape.
+//!   Shifting is circular for lifetimes too: a life that passes the span's
+//!   end goes on from its start, as a VM already running at time 0, so every
+//!   copy offers the trace's demand shifted and the total stays as flat as
+//!   the trace's own (provenance: `lifetimes_wrapped_to_start`).
 //!
 //! Usage can be tied to identity ([`UsageKey`]): VMs that share a tenant (or a
 //! tenant and VM type) draw their usage from the same source VM, each at its
@@ -31,7 +35,7 @@ mod pools;
 mod timing;
 mod usage;
 
-pub use options::{ComposeOptions, SizeSource, StaggerOptions, TimeMode, UsageKey};
+pub use options::{ComposeOptions, Overlay, SizeSource, StaggerOptions, TimeMode, UsageKey};
 
 use crate::error::{Result, TraceError};
 use crate::workload::Workload;

@@ -13,7 +13,7 @@ pub mod store;
 pub mod units;
 pub mod workload;
 
-pub use compose::{compose, stagger, ComposeOptions, SizeSource, StaggerOptions, TimeMode, UsageKey};
+pub use compose::{compose, stagger, ComposeOptions, Overlay, SizeSource, StaggerOptions, TimeMode, UsageKey};
 pub use error::{Result, TraceError};
 pub use formats::{import, import_paths, Format, ImportOptions, Imported};
 pub use info::{summarize, Summary};

@@ -39,7 +39,15 @@ fn default_opts(seed: u64) -> ComposeOptions {
 fn composes_the_requested_vms_within_span_and_bounds() {
     let (arrivals, usage) = (openb(), bitbrains());
     let w = compose(&arrivals, &usage, &default_opts(7)).unwrap();
-    assert_eq!(w.vms.len(), 20_000);
+    // A life that passes the span's end goes on from its start as a second VM.
+    let wrapped = w.provenance.steps[0].details["lifetimes_wrapped_to_start"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        wrapped > 0,
+        "shifted copies of openb have lives that pass the span's end"
+    );
+    assert_eq!(w.vms.len() as u64, 20_000 + wrapped);
     assert_eq!(w.step_seconds, 300);
     assert!(w.vms.iter().all(|v| v.arrival.0 < 288 && v.departure.0 <= 288));
     assert!(w
@@ -96,7 +104,10 @@ fn arrival_sizes_scale_usage_fractions() {
         ..default_opts(5)
     };
     let w = compose(&openb(), &planetlab, &opts).unwrap();
-    assert_eq!(w.vms.len(), 20_000);
+    let wrapped = w.provenance.steps[0].details["lifetimes_wrapped_to_start"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(w.vms.len() as u64, 20_000 + wrapped);
     for vm in &w.vms {
         // PlanetLab reports percent of capacity: usage never exceeds the request.
         assert!(vm.usage.cpu.iter().all(|&c| c <= vm.request.cpu.0 + 1e-4));

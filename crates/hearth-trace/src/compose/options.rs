@@ -33,6 +33,30 @@ pub enum TimeMode {
     Scaled,
 }
 
+/// How a time-scaled replay overlays copies of the arrival trace when more
+/// VMs are asked for than it holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Overlay {
+    /// Copy `c` of `C` shifted by `c/C` of the span; a life that passes the
+    /// span's end goes on from its start. Offered demand stays as flat as the
+    /// trace's own (issue 22).
+    #[default]
+    Circular,
+    /// Copies shifted by seeded random offsets, lives clipped at the span's
+    /// end: demand rises over the run. Kept so that earlier figures (the
+    /// sizing study, `hearth bench sizing`) can be reproduced.
+    Clipped,
+}
+
+impl Overlay {
+    pub fn name(self) -> &'static str {
+        match self {
+            Overlay::Circular => "circular",
+            Overlay::Clipped => "clipped",
+        }
+    }
+}
+
 /// Which VMs share a usage source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum UsageKey {
@@ -58,9 +82,13 @@ impl UsageKey {
 #[derive(Clone, Debug, Default)]
 pub struct ComposeOptions {
     pub time: TimeMode,
-    /// VMs to compose (time-scaled only); default: as many as the arrival
-    /// trace holds (within bounds).
+    /// Arrivals to replay (time-scaled only); default: as many as the
+    /// arrival trace holds (within bounds). A life that passes the span's end
+    /// goes on from its start as a second VM, so the workload can hold a few
+    /// more VMs (provenance: `lifetimes_wrapped_to_start`).
     pub vms: Option<usize>,
+    /// Time-scaled only: how copies of the arrival trace are overlaid.
+    pub overlay: Overlay,
     /// Span in days: of the window replayed (real time; default to the
     /// trace's end) or over which VMs arrive (time-scaled; default the trace's own).
     pub days: Option<f64>,
