@@ -7,7 +7,7 @@
 
 use crate::evict_args::{InputArgs, ModelArgs, NnArgs, ScenarioArgs, TrainArgs};
 use crate::evict_input;
-use crate::evict_print::{note_left_out, print_scenario, print_scores, print_zones};
+use crate::evict_print::{note_left_out, print_scenario, print_scores, print_skills, print_zones};
 use crate::progress::Bars;
 use anyhow::Result;
 use clap::Subcommand;
@@ -145,6 +145,7 @@ fn models_cmd(args: &ModelArgs, split: Split) -> Result<()> {
     };
     let report = model_study::score(&wanted, &opts, loaded, &Bars::default())?;
     print_scores(&report.evaluations, split);
+    print_skills(&report.skills);
     if let Some(path) = &args.json {
         write_json(path, &report)?;
     }

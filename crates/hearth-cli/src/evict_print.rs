@@ -7,6 +7,7 @@ use hearth_evict::models;
 use hearth_evict::region::Outcome;
 use hearth_evict::saved_model::SavedModel;
 use hearth_evict::scenario_run::Simulated;
+use hearth_evict::skill::Skill;
 use hearth_evict::skypilot_study::SkypilotReport;
 use hearth_evict::snapshot::{RateDistribution, BANDS};
 use hearth_evict::snapshot_input::FileSummary;
@@ -93,6 +94,32 @@ pub fn print_scores(evals: &[Evaluation], split: Split) {
         }
     }
     println!("{split:?} hours, cluster eviction rate:\n{t}");
+}
+
+/// Each model's skill against the better naive forecast per horizon, with
+/// its 90% block-bootstrap interval; `*` where the interval lies above zero.
+pub fn print_skills(skills: &[Skill]) {
+    if skills.is_empty() {
+        return;
+    }
+    let mut header = vec!["model".to_string(), "level".into()];
+    header.extend((1..=HORIZONS).map(|k| format!("skill +{k}h [90% CI] vs")));
+    let mut t = table(header);
+    for row in skills.chunks(HORIZONS) {
+        let mut cells = vec![row[0].model.clone(), row[0].level.clone()];
+        cells.extend(row.iter().map(|s| {
+            let mark = if s.beats_reference { "*" } else { "" };
+            format!(
+                "{:+.1}% [{:+.1}, {:+.1}]{mark} {}",
+                s.skill * 100.0,
+                s.low * 100.0,
+                s.high * 100.0,
+                s.reference
+            )
+        }));
+        t.add_row(cells);
+    }
+    println!("skill = 1 - RMSE / RMSE of the better naive forecast (* the interval excludes zero):\n{t}");
 }
 
 /// One (model, bucket) row: RMSE and MAE per horizon, fit time, coverage.

@@ -53,6 +53,12 @@ pub struct Evaluation {
     /// The 80% interval calibrated on the validation hours (test hours only).
     pub interval: Option<Conformal>,
     pub scores: Vec<Score>,
+    /// The forecasts and truths of the scored samples, in their order (for
+    /// [`crate::skill`]); not written out.
+    #[serde(skip)]
+    pub predictions: Vec<[f32; HORIZONS]>,
+    #[serde(skip)]
+    pub truth: Vec<[f32; HORIZONS]>,
 }
 
 /// Fits the predictor, forecasts the split's samples and scores them.
@@ -110,6 +116,8 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
         predict_seconds,
         interval,
         scores,
+        predictions: preds,
+        truth,
     })
 }
 

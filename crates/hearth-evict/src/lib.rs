@@ -62,6 +62,7 @@ pub mod saved_model;
 pub mod scenario;
 pub mod scenario_run;
 pub mod scenario_zone;
+pub mod skill;
 pub mod skypilot;
 pub mod skypilot_study;
 pub mod snapshot;

@@ -1,12 +1,14 @@
 //! `hearth evict train` (without `--out`), `eval` and `run`: every named
 //! model fitted on the training hours and scored on the validation or test
-//! hours, overall and per utilisation bucket, as [`ModelsReport`].
+//! hours, overall and per utilisation bucket, with each model's skill
+//! against the better naive forecast ([`crate::skill`]), as [`ModelsReport`].
 
-use crate::dataset::{Cuts, Level, Split};
+use crate::dataset::{Cuts, Dataset, Level, Split};
 use crate::error::{Context, Result};
 use crate::eval::{fit_and_score, Evaluation, Score};
 use crate::forecast_series::{forecast_series, ForecastSeries};
 use crate::models::{self, ModelOptions};
+use crate::skill::{skills, Skill, NAIVE};
 use crate::snapshot_input::{InputSummary, Loaded};
 use hearth_sim::Progress;
 use serde::{Serialize, Serializer};
@@ -28,6 +30,9 @@ pub struct StudyOptions {
 /// What the models scored, and on what: the JSON of `--json`.
 pub struct ModelsReport {
     pub evaluations: Vec<Evaluation>,
+    /// Each model's skill against the better naive forecast, with its 90%
+    /// interval (levels where both naive models ran).
+    pub skills: Vec<Skill>,
     pub series: Vec<ForecastSeries>,
     pub split: Split,
     /// Samples in the train, validation and test splits.
@@ -60,7 +65,11 @@ pub fn score(
         progress.inc();
     }
     progress.finish();
+    let mut scored = evaluations.clone();
+    scored.extend(naive_references(wanted, opts, &data)?);
+    let skills = skills(&scored, data.samples(opts.split), opts.seed);
     Ok(ModelsReport {
+        skills,
         evaluations,
         series,
         split: opts.split,
@@ -69,6 +78,27 @@ pub fn score(
         scenario: summary,
         total_seconds: opts.started.elapsed().as_secs_f64(),
     })
+}
+
+/// The naive forecasts that skill is measured against, at each level of
+/// `wanted` that did not name them: they cost no fitting.
+fn naive_references(wanted: &[(String, Level)], opts: &StudyOptions, data: &Dataset) -> Result<Vec<Evaluation>> {
+    let mut out = Vec::new();
+    let mut levels: Vec<Level> = Vec::new();
+    for (_, l) in wanted {
+        if !levels.contains(l) {
+            levels.push(*l);
+        }
+    }
+    for level in levels {
+        for name in NAIVE {
+            if !wanted.iter().any(|(n, l)| n == name && *l == level) {
+                let mut model = models::build(name, level, &opts.models)?;
+                out.push(fit_and_score(model.as_mut(), data, opts.split, opts.seed)?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// As the command has always written it: through `serde_json::Value`, so
@@ -88,6 +118,7 @@ impl Serialize for ModelsReport {
         json!({
             "results": results,
             "results_by_bucket": by_bucket,
+            "skill": self.skills,
             "split": self.split,
             "samples": {"train": train, "validation": validation, "test": test},
             "hour_cuts": self.cuts,
