@@ -40,5 +40,5 @@ pub fn load(args: &InputArgs) -> Result<Loaded> {
             (InputSummary::File(summary), set)
         }
     };
-    Ok(Loaded::split(summary, set)?)
+    Ok(Loaded::split(summary, set, args.test_clusters)?)
 }

@@ -101,6 +101,9 @@ pub struct Dataset {
     /// label uses no test-period information).
     pub buckets: Vec<Bucket>,
     pub cuts: Cuts,
+    /// Clusters held out of training and validation, on which alone the
+    /// test hours are scored ([`Dataset::hold_out_clusters`]); empty: none.
+    pub test_clusters: Vec<usize>,
     train: Vec<Sample>,
     validation: Vec<Sample>,
     test: Vec<Sample>,
@@ -156,6 +159,7 @@ impl Dataset {
             clusters,
             buckets,
             cuts,
+            test_clusters: Vec::new(),
             train: tr,
             validation: va,
             test: te,
@@ -179,10 +183,44 @@ impl Dataset {
                 train: hours,
                 validation: hours,
             },
+            test_clusters: Vec::new(),
             train: Vec::new(),
             validation: Vec::new(),
             test: Vec::new(),
         })
+    }
+
+    /// Holds out `fraction` of the clusters, spread evenly over their
+    /// indices: no model trains or validates on them, and the test hours are
+    /// scored on them alone, as a user's new clusters would be. Test samples
+    /// then differ from training ones in cluster and in time.
+    ///
+    /// Errors: a fraction outside `[0, 1)`, or one that leaves no cluster to
+    /// test on or none to train on.
+    pub fn hold_out_clusters(&mut self, fraction: f64) -> Result<()> {
+        if !(0.0..1.0).contains(&fraction) {
+            return Err(EvictError::Config(format!(
+                "--test-clusters {fraction}: expected a fraction of the clusters in [0, 1)"
+            )));
+        }
+        if fraction == 0.0 {
+            return Ok(());
+        }
+        let n = self.clusters.len();
+        let held: Vec<usize> = (0..n)
+            .filter(|&i| ((i + 1) as f64 * fraction).floor() > (i as f64 * fraction).floor())
+            .collect();
+        if held.is_empty() || held.len() == n {
+            return Err(EvictError::Config(format!(
+                "--test-clusters {fraction} of {n} clusters holds out {}: need at least one cluster to test on and one to train on",
+                held.len()
+            )));
+        }
+        self.train.retain(|s| !held.contains(&s.cluster));
+        self.validation.retain(|s| !held.contains(&s.cluster));
+        self.test.retain(|s| held.contains(&s.cluster));
+        self.test_clusters = held;
+        Ok(())
     }
 
     pub fn samples(&self, split: Split) -> &[Sample] {

@@ -38,6 +38,8 @@ pub struct ModelsReport {
     /// Samples in the train, validation and test splits.
     pub samples: [usize; 3],
     pub cuts: Cuts,
+    /// Clusters held out of training, the only ones tested; empty: none.
+    pub test_clusters: Vec<usize>,
     pub scenario: InputSummary,
     pub total_seconds: f64,
 }
@@ -75,6 +77,7 @@ pub fn score(
         split: opts.split,
         samples: [Split::Train, Split::Validation, Split::Test].map(|s| data.samples(s).len()),
         cuts: data.cuts,
+        test_clusters: data.test_clusters.clone(),
         scenario: summary,
         total_seconds: opts.started.elapsed().as_secs_f64(),
     })
@@ -122,6 +125,7 @@ impl Serialize for ModelsReport {
             "split": self.split,
             "samples": {"train": train, "validation": validation, "test": test},
             "hour_cuts": self.cuts,
+            "test_clusters": self.test_clusters,
             "scenario": self.scenario,
             "model_timings": timings,
             "forecast_series": self.series,

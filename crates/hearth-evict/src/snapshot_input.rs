@@ -41,11 +41,14 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Splits the snapshots by time (70/10/20), leaving out gap hours as targets.
-    pub fn split(summary: InputSummary, set: SnapshotSet) -> Result<Loaded> {
+    /// Splits the snapshots by time (70/10/20), leaving out gap hours as
+    /// targets, and holds out `test_clusters` of the clusters
+    /// ([`Dataset::hold_out_clusters`]; 0: none).
+    pub fn split(summary: InputSummary, set: SnapshotSet, test_clusters: f64) -> Result<Loaded> {
         let first_hour_s = set.first_hour_s;
-        let data = Dataset::with_gaps(set.clusters, &set.gaps, 0.7, 0.1)
+        let mut data = Dataset::with_gaps(set.clusters, &set.gaps, 0.7, 0.1)
             .context_with(|| "building the window datasets".into())?;
+        data.hold_out_clusters(test_clusters)?;
         Ok(Loaded {
             summary,
             first_hour_s,
