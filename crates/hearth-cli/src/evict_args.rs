@@ -90,7 +90,7 @@ pub struct InputArgs {
     /// (Parquet, or CSV when the name ends in .csv; schema in the README).
     #[arg(long, conflicts_with_all = SCENARIO_ONLY)]
     pub snapshots: Option<PathBuf>,
-    /// Hold out this fraction of the clusters (spread evenly over their indices): models never
+    /// Hold out this fraction of the clusters (spread evenly over their training-hour utilisation): models never
     /// train or validate on them, and the test hours are scored on them alone, as a user's new
     /// clusters would be. 0 scores the test hours of every cluster.
     #[arg(long, value_name = "FRACTION", default_value_t = 0.0)]

@@ -190,10 +190,12 @@ impl Dataset {
         })
     }
 
-    /// Holds out `fraction` of the clusters, spread evenly over their
-    /// indices: no model trains or validates on them, and the test hours are
-    /// scored on them alone, as a user's new clusters would be. Test samples
-    /// then differ from training ones in cluster and in time.
+    /// Holds out `fraction` of the clusters, spread evenly over the clusters
+    /// ranked by mean allocation over the training hours (so that every
+    /// utilisation level is tested, with no test-hour information): no model
+    /// trains or validates on them, and the test hours are scored on them
+    /// alone, as a user's new clusters would be. Test samples then differ
+    /// from training ones in cluster and in time.
     ///
     /// Errors: a fraction outside `[0, 1)`, or one that leaves no cluster to
     /// test on or none to train on.
@@ -207,9 +209,15 @@ impl Dataset {
             return Ok(());
         }
         let n = self.clusters.len();
-        let held: Vec<usize> = (0..n)
-            .filter(|&i| ((i + 1) as f64 * fraction).floor() > (i as f64 * fraction).floor())
+        let mut ranked: Vec<(f64, usize)> = (0..n)
+            .map(|i| (self.clusters[i].mean_allocation(0..self.cuts.train), i))
             .collect();
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut held: Vec<usize> = (0..n)
+            .filter(|&j| ((j + 1) as f64 * fraction).floor() > (j as f64 * fraction).floor())
+            .map(|j| ranked[j].1)
+            .collect();
+        held.sort_unstable();
         if held.is_empty() || held.len() == n {
             return Err(EvictError::Config(format!(
                 "--test-clusters {fraction} of {n} clusters holds out {}: need at least one cluster to test on and one to train on",
