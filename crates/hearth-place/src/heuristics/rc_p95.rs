@@ -2,7 +2,6 @@ use crate::fireplace::history_features::expected_p95;
 use crate::sample::sample_admissible;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 use hearth_trace::{Step, VmId};
-use std::collections::HashMap;
 
 /// Resource Central's p95 rule (Cortez et al., "Resource Central:
 /// understanding and predicting workloads for improved resource management
@@ -17,12 +16,14 @@ use std::collections::HashMap;
 ///
 /// Each resident's p95 comes from a histogram of its usage (as a share of
 /// its request, bins of 2%) that grows by the steps measured since the VM
-/// was last looked at, so a decision costs O(residents), not a sort of
-/// their histories.
+/// was last looked at, with the bin holding the p95 moved along as samples
+/// arrive, so a decision costs O(residents), not a sort of their histories.
 #[derive(Debug)]
 pub struct RcP95 {
     pub k: usize,
-    cache: HashMap<VmId, OwnP95>,
+    /// By VM id (dense in the simulator; a live fleet reuses ids, told
+    /// apart by arrival); departed VMs are dropped now and then.
+    cache: Vec<Option<Box<OwnP95>>>,
     decisions: u64,
 }
 
@@ -30,7 +31,7 @@ impl RcP95 {
     pub fn new(k: usize) -> RcP95 {
         RcP95 {
             k: k.max(1),
-            cache: HashMap::new(),
+            cache: Vec::new(),
             decisions: 0,
         }
     }
@@ -44,30 +45,61 @@ const BINS: usize = 100;
 /// Decisions between prunes of departed VMs from the cache.
 const PRUNE_EVERY: u64 = 4096;
 
-/// One VM's measured usage so far, binned, and its p95 in cores and GiB.
+/// A streaming 95th percentile over fixed bins: the bin holding it moves
+/// as samples arrive (amortised O(1) each), so reading it costs nothing.
+#[derive(Debug)]
+struct BinnedP95 {
+    bins: [u32; BINS],
+    count: u32,
+    /// The first bin whose cumulative count reaches 95% of `count`, and the
+    /// samples in the bins below it.
+    at: usize,
+    below: u32,
+}
+
+impl BinnedP95 {
+    fn new() -> BinnedP95 {
+        BinnedP95 {
+            bins: [0; BINS],
+            count: 0,
+            at: 0,
+            below: 0,
+        }
+    }
+
+    fn add(&mut self, x: f32, of: f32) {
+        let share = if of > 0.0 { x / of } else { 0.0 };
+        let b = ((share.max(0.0) * BINS_PER_UNIT) as usize).min(BINS - 1);
+        self.bins[b] += 1;
+        self.count += 1;
+        if b < self.at {
+            self.below += 1;
+        }
+        // ceil(0.95 · count), in integers so that it is exact.
+        let target = (95 * self.count as u64).div_ceil(100) as u32;
+        while self.below + self.bins[self.at] < target {
+            self.below += self.bins[self.at];
+            self.at += 1;
+        }
+        while self.at > 0 && self.below >= target {
+            self.at -= 1;
+            self.below -= self.bins[self.at];
+        }
+    }
+
+    /// The p95 as a share of the request: the upper edge of its bin.
+    fn share(&self) -> f64 {
+        (self.at + 1) as f64 / BINS_PER_UNIT as f64
+    }
+}
+
+/// One VM's measured usage so far, binned.
 #[derive(Debug)]
 struct OwnP95 {
     arrival: Step,
     seen: u32,
-    cpu: [u32; BINS],
-    mem: [u32; BINS],
-    p95: (f64, f64),
-}
-
-fn bin(x: f32, of: f32) -> usize {
-    let share = if of > 0.0 { x / of } else { 0.0 };
-    ((share.max(0.0) * BINS_PER_UNIT) as usize).min(BINS - 1)
-}
-
-/// The upper edge of the bin holding the 95th percentile, as a share.
-fn p95_share(bins: &[u32; BINS], count: u32) -> f64 {
-    let target = (0.95 * count as f64).ceil().max(1.0) as u32;
-    let mut seen = 0;
-    let b = bins.iter().position(|&c| {
-        seen += c;
-        seen >= target
-    });
-    (b.unwrap_or(BINS - 1) + 1) as f64 / BINS_PER_UNIT as f64
+    cpu: BinnedP95,
+    mem: BinnedP95,
 }
 
 impl OwnP95 {
@@ -75,29 +107,23 @@ impl OwnP95 {
         OwnP95 {
             arrival,
             seen: 0,
-            cpu: [0; BINS],
-            mem: [0; BINS],
-            p95: (0.0, 0.0),
+            cpu: BinnedP95::new(),
+            mem: BinnedP95::new(),
         }
     }
 
-    /// Adds the steps measured since last time; the p95 once there are enough.
+    /// Adds the steps measured since last time; the p95 (cores, GiB) once
+    /// there are enough.
     fn update(&mut self, vm: &VmView, fleet: &FleetView) -> Option<(f64, f64)> {
         let (cpu, mem) = fleet.vm_usage_history(vm.id, u32::MAX)?;
-        if cpu.len() as u32 > self.seen {
-            let r = vm.request;
-            for (&c, &m) in cpu[self.seen as usize..].iter().zip(&mem[self.seen as usize..]) {
-                self.cpu[bin(c, r.cpu.0)] += 1;
-                self.mem[bin(m, r.memory.0)] += 1;
-            }
-            self.seen = cpu.len() as u32;
-            let n = self.seen;
-            self.p95 = (
-                p95_share(&self.cpu, n) * r.cpu.0 as f64,
-                p95_share(&self.mem, n) * r.memory.0 as f64,
-            );
+        let r = vm.request;
+        let from = (self.seen as usize).min(cpu.len());
+        for (&c, &m) in cpu[from..].iter().zip(&mem[from..]) {
+            self.cpu.add(c, r.cpu.0);
+            self.mem.add(m, r.memory.0);
         }
-        (self.seen >= MIN_OWN_STEPS).then_some(self.p95)
+        self.seen = self.seen.max(cpu.len() as u32);
+        (self.seen >= MIN_OWN_STEPS).then(|| (self.cpu.share() * r.cpu.0 as f64, self.mem.share() * r.memory.0 as f64))
     }
 }
 
@@ -110,21 +136,31 @@ fn predicted(vm: &VmView, fleet: &FleetView) -> (f64, f64) {
 impl RcP95 {
     /// A resident's p95 (cores, GiB): its own once measured long enough.
     fn resident(&mut self, vm: &VmView, fleet: &FleetView) -> (f64, f64) {
-        let own = self.cache.entry(vm.id).or_insert_with(|| OwnP95::new(vm.arrival));
-        if own.arrival != vm.arrival {
-            // A live fleet reuses the ids of VMs gone.
-            *own = OwnP95::new(vm.arrival);
+        let i = vm.id.0 as usize;
+        if self.cache.len() <= i {
+            self.cache.resize_with(i + 1, || None);
         }
+        let slot = &mut self.cache[i];
+        // A live fleet reuses the ids of VMs gone: a new arrival starts afresh.
+        if slot.as_ref().is_none_or(|own| own.arrival != vm.arrival) {
+            *slot = Some(Box::new(OwnP95::new(vm.arrival)));
+        }
+        let own = slot.as_mut().expect("filled above");
         own.update(vm, fleet).unwrap_or_else(|| predicted(vm, fleet))
     }
 
     /// Drops VMs whose history stopped before now: they have left.
     fn prune(&mut self, fleet: &FleetView) {
         let now = fleet.now().0;
-        self.cache.retain(|&id, own| {
-            let len = fleet.vm_usage_history(id, u32::MAX).map_or(0, |h| h.0.len() as u32);
-            own.arrival.0 + len >= now
-        });
+        for (id, slot) in self.cache.iter_mut().enumerate() {
+            let Some(own) = slot else { continue };
+            let len = fleet
+                .vm_usage_history(VmId(id as u32), u32::MAX)
+                .map_or(0, |h| h.0.len() as u32);
+            if own.arrival.0 + len < now {
+                *slot = None;
+            }
+        }
     }
 }
 
@@ -167,5 +203,44 @@ impl Policy for RcP95 {
             }
         }
         best.map(|(s, _)| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BinnedP95;
+
+    /// After every sample the tracked bin is the one a scan from scratch finds.
+    #[test]
+    fn streaming_p95_matches_a_scan() {
+        let mut p = BinnedP95::new();
+        let mut x: u64 = 7;
+        for i in 0..3000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let v = ((x >> 33) % 1000) as f32 / 400.0;
+            // Phases of low usage move the percentile down as well as up.
+            p.add(if (i / 200) % 2 == 0 { v * 0.1 } else { v }, 1.0);
+            let target = (95 * p.count as u64).div_ceil(100) as u32;
+            let mut seen = 0;
+            let scan = p.bins.iter().position(|&c| {
+                seen += c;
+                seen >= target
+            });
+            assert_eq!(Some(p.at), scan, "after {} samples", i + 1);
+        }
+    }
+
+    /// 19 samples at 10% of the request and one at 100%: the p95 is the
+    /// 19th, in the bin [0.10, 0.12).
+    #[test]
+    fn p95_is_the_upper_edge_of_its_bin() {
+        let mut p = BinnedP95::new();
+        for _ in 0..19 {
+            p.add(0.1, 1.0);
+        }
+        p.add(1.0, 1.0);
+        assert!((p.share() - 0.12).abs() < 1e-9, "{}", p.share());
+        p.add(4.0, 2.0);
+        assert!((p.share() - 1.02).abs() < 1e-9, "{}", p.share());
     }
 }
