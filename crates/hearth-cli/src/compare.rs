@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use hearth::compare::{self, CompareOptions, PolicyResult};
 use hearth::samples::{DefaultWorkload, SampleArrivals, SampleUsage};
-use hearth_sim::LowerBound;
+use hearth_sim::{LowerBound, PackingEstimate};
 use std::path::PathBuf;
 
 #[derive(Args, Debug)]
@@ -27,7 +27,8 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = SampleUsage::Bitbrains)]
     pub sample_usage: SampleUsage,
     /// Policies, comma-separated (default: the twelve heuristics). `power-of-K` takes any K,
-    /// `best-fit-threshold-X` any CPU share X in (0, 2].
+    /// `best-fit-threshold-X` any CPU share X in (0, 2], `n-sigma-N` any N in [0, 10]; the field's
+    /// baselines `n-sigma`, `rc-p95` and `power-of-two-mr` are not in the default list.
     #[arg(long, value_delimiter = ',')]
     pub policies: Option<Vec<String>>,
     /// Highest acceptable overload rate (fraction of active server-steps).
@@ -63,7 +64,7 @@ pub struct CompareArgs {
 
 pub fn run(args: CompareArgs) -> Result<()> {
     let c = compare::compute(&args.options(), &Bars::default())?;
-    print_table(&c.results, Some(&c.bound), args.overload_limit);
+    print_table(&c.results, Some((&c.bound, &c.packing)), args.overload_limit);
     c.write(args.json.as_deref(), args.csv.as_deref())?;
     for path in [&args.json, &args.csv].into_iter().flatten() {
         eprintln!("wrote {}", path.display());
@@ -105,8 +106,10 @@ fn spread(r: &PolicyResult) -> String {
     }
 }
 
-/// Prints the results, with the fluid lower bound as a last row when given.
-pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: f64) {
+/// Prints the results, with the fluid lower bound and the packing estimate
+/// as last rows when given.
+pub fn print_table(results: &[PolicyResult], bounds: Option<(&LowerBound, &PackingEstimate)>, limit: f64) {
+    let bound = bounds.map(|b| b.0);
     let mut t = crate::table::table(vec![
         "policy",
         "admission",
@@ -136,6 +139,17 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
         row.extend(std::iter::repeat_n("-".to_string(), 6));
         t.add_row(row);
     }
+    if let Some((_, p)) = bounds {
+        let label = if p.is_lower_bound {
+            "FFD packing (lower bound)"
+        } else {
+            "FFD packing (estimate)"
+        };
+        let n = p.servers.map_or("none".into(), |n| n.to_string());
+        let mut row = vec![label.to_string(), "-".into(), n];
+        row.extend(std::iter::repeat_n("-".to_string(), 6));
+        t.add_row(row);
+    }
     println!("{t}");
     println!(
         "servers needed: smallest fleet with no rejection and overload rate ≤ {}%, confirmed at the next 2 sizes \
@@ -148,6 +162,9 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
             b.peak_cpu_cores, b.peak_cpu_step.0, b.peak_memory_gib, b.peak_memory_step.0, b.cpu_servers, b.memory_servers
         );
     }
+    if let Some((_, p)) = bounds {
+        println!("{}", packing_note(p));
+    }
     for r in results {
         let Some(reason) = &r.reason else { continue };
         match r.servers_needed {
@@ -158,4 +175,20 @@ pub fn print_table(results: &[PolicyResult], bound: Option<&LowerBound>, limit: 
             Some(n) => println!("  {} ({}): {n} servers, {reason}", r.policy, r.admission),
         }
     }
+}
+
+/// What the packing row means, in one line.
+pub fn packing_note(p: &PackingEstimate) -> String {
+    let n = p
+        .servers
+        .map_or("no fleet (a VM fits no server)".into(), |n| format!("{n} servers"));
+    let what = if p.is_lower_bound {
+        "equal to the fluid figure there, so optimal: a lower bound"
+    } else {
+        "FFD is at or above the optimal packing of that step, so this estimates a lower bound from above; it is not one"
+    };
+    format!(
+        "FFD packing: the usage vectors of the {} VMs alive at step {} (the worst of {} high-load steps) need {n} by first-fit decreasing (fluid figure at that step {}); {what}",
+        p.vms, p.step.0, p.steps_tried, p.fluid_servers_at_step
+    )
 }

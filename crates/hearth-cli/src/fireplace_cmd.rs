@@ -225,6 +225,11 @@ fn eval_cmd(a: EvalArgs) -> Result<()> {
     let opts = a.options();
     let print = &mut |t: &LimitResults| print_eval(t.overload_limit, &t.results, &t.one_fewer);
     let evaluated = fireplace_eval::evaluate(&opts, &Bars::default(), print)?;
+    println!(
+        "fluid lower bound: {} servers; {}",
+        evaluated.bound.servers,
+        crate::compare::packing_note(&evaluated.packing)
+    );
     if let Some(path) = &a.json {
         write_json(path, &evaluated.to_json(&opts))?;
         eprintln!("wrote {}", path.display());

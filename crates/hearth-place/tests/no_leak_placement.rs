@@ -1,10 +1,12 @@
 //! No online policy sees the future: perturbing the usage (and lifetimes) of
 //! VMs from step `T` on leaves every decision up to `T`, and everything the
-//! `FleetView` answers then, bit-identical, for the heuristics, FirePlace and
-//! the forecast policies.
+//! `FleetView` answers then, bit-identical, for the heuristics, the field's
+//! baselines (n-sigma, rc-p95, power-of-two-mr), FirePlace and the forecast
+//! policies.
 
 use hearth_place::fireplace::TrainSettings;
 use hearth_place::fireplace::{train, Arena, Family, FirePlace, FirePlaceModel, ForecastPolicy, Forecaster};
+use hearth_place::heuristics::{NSigma, PowerOfK, RcP95};
 use hearth_place::{heuristic, FleetView, Objective, Policy, ServerId, SimRng, Teacher, VmView, HEURISTICS};
 use hearth_sim::{run, Decider, FleetSpec, SimConfig};
 use hearth_trace::{Resources, Step, VmId, Workload};
@@ -62,6 +64,23 @@ fn policies() -> Vec<(String, Maker)> {
             (name.to_string(), make)
         })
         .collect();
+    out.push(("n-sigma".into(), Box::new(|| Box::new(NSigma::new(NSigma::DEFAULT_N)))));
+    // A window shorter than the run, so that history leaves it.
+    out.push((
+        "n-sigma-1h".into(),
+        Box::new(|| {
+            Box::new(NSigma {
+                k: 2,
+                n: 3.0,
+                window_hours: 1.0,
+            })
+        }),
+    ));
+    out.push(("rc-p95".into(), Box::new(|| Box::new(RcP95::new(2)))));
+    out.push((
+        "power-of-two-mr".into(),
+        Box::new(|| Box::new(PowerOfK::multi_resource(2))),
+    ));
     out.push(("fireplace".into(), Box::new(|| Box::new(FirePlace::new(model())))));
     out.push((
         "forecast-ewma".into(),
@@ -110,7 +129,17 @@ fn view_digest(fleet: &FleetView, vms: usize) -> u64 {
             x.to_bits().hash(&mut h);
         }
         assert!(fleet.cpu_history(s, u32::MAX).len() <= fleet.now().index());
+        // Residents' own usage (rc-p95 reads it): measured steps only.
+        for &id in fleet.residents(s) {
+            let (cpu, mem) = fleet.vm_usage_history(id, u32::MAX).unwrap();
+            let arrival = fleet.vm(id).unwrap().arrival;
+            assert!(cpu.len() <= fleet.now().index() - arrival.index());
+            for x in cpu.iter().chain(mem) {
+                x.to_bits().hash(&mut h);
+            }
+        }
     }
+    fleet.step_seconds().hash(&mut h);
     for id in 0..vms as u32 {
         match fleet.vm(VmId(id)) {
             Some(v) => {

@@ -144,9 +144,11 @@ pub(crate) struct Engine<'w> {
 impl<'w> Engine<'w> {
     fn new(workload: &'w Workload, fleet: &Fleet, config: &SimConfig) -> Engine<'w> {
         let horizon = workload.end().index();
+        let mut servers = Servers::new(fleet, horizon, config.admission, workload.observed_from);
+        servers.step_seconds = workload.step_seconds;
         Engine {
             workload,
-            servers: Servers::new(fleet, horizon, config.admission, workload.observed_from),
+            servers,
             config: *config,
             rng: SimRng::seed_from_u64(config.seed),
             host: vec![None; workload.vms.len()],

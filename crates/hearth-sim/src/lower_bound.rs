@@ -30,16 +30,7 @@ pub struct LowerBound {
 /// `overload_threshold` × cores (a server-step is overloaded above that),
 /// memory at its capacity. Costs one pass over every VM's usage series.
 pub fn fluid_lower_bound(w: &Workload, spec: &FleetSpec, overload_threshold: f32) -> LowerBound {
-    let horizon = w.end().index();
-    let mut cpu = vec![0f64; horizon];
-    let mut memory = vec![0f64; horizon];
-    for vm in &w.vms {
-        let from = vm.arrival.index();
-        for (i, (&c, &m)) in vm.usage.cpu.iter().zip(&vm.usage.memory).enumerate() {
-            cpu[from + i] += c as f64;
-            memory[from + i] += m as f64;
-        }
-    }
+    let (cpu, memory) = step_totals(w);
     let (peak_cpu_step, peak_cpu_cores) = peak(&cpu);
     let (peak_memory_step, peak_memory_gib) = peak(&memory);
     let cpu_servers = servers_holding(spec, peak_cpu_cores, |c| c.cpu.0 as f64 * overload_threshold as f64);
@@ -55,6 +46,21 @@ pub fn fluid_lower_bound(w: &Workload, spec: &FleetSpec, overload_threshold: f32
     }
 }
 
+/// Total CPU (cores) and memory (GiB) used at each step of the workload.
+pub(crate) fn step_totals(w: &Workload) -> (Vec<f64>, Vec<f64>) {
+    let horizon = w.end().index();
+    let mut cpu = vec![0f64; horizon];
+    let mut memory = vec![0f64; horizon];
+    for vm in &w.vms {
+        let from = vm.arrival.index();
+        for (i, (&c, &m)) in vm.usage.cpu.iter().zip(&vm.usage.memory).enumerate() {
+            cpu[from + i] += c as f64;
+            memory[from + i] += m as f64;
+        }
+    }
+    (cpu, memory)
+}
+
 /// The first step holding the series' maximum, and that maximum.
 fn peak(series: &[f64]) -> (Step, f64) {
     series.iter().enumerate().fold(
@@ -65,7 +71,11 @@ fn peak(series: &[f64]) -> (Step, f64) {
 
 /// The fewest servers of `spec`, taken in the order it builds fleets, whose
 /// summed `capacity` reaches `total`.
-fn servers_holding(spec: &FleetSpec, total: f64, capacity: impl Fn(&hearth_trace::Resources) -> f64) -> usize {
+pub(crate) fn servers_holding(
+    spec: &FleetSpec,
+    total: f64,
+    capacity: impl Fn(&hearth_trace::Resources) -> f64,
+) -> usize {
     // Guard against float residue: a total of 48.000001 cores on 24-core
     // servers is two servers, not three.
     let total = total * (1.0 - 1e-9);

@@ -8,10 +8,17 @@ use crate::fleet::{Fleet, ServerId};
 use hearth_trace::{Priority, Resources, Step, Vm, VmId};
 use std::collections::HashMap;
 
+/// The step length of the public traces hearth reads (PlanetLab,
+/// Bitbrains, Azure), assumed where no workload says otherwise.
+pub const DEFAULT_STEP_SECONDS: u32 = 300;
+
 pub(crate) struct Servers {
     pub capacity: Vec<Resources>,
     /// Steps in each timeline: one past the workload's last departure.
     pub horizon: usize,
+    /// Length of a step in seconds: the workload's, or
+    /// [`DEFAULT_STEP_SECONDS`] for a live fleet.
+    pub step_seconds: u32,
     /// Server-major load timelines: `cpu[s * horizon + t]`.
     pub cpu: Vec<f32>,
     pub memory: Vec<f32>,
@@ -59,6 +66,7 @@ impl Servers {
         Servers {
             capacity: fleet.capacities.clone(),
             horizon,
+            step_seconds: DEFAULT_STEP_SECONDS,
             cpu: vec![0.0; n * horizon],
             memory: vec![0.0; n * horizon],
             measured: vec![Resources::default(); n],

@@ -69,6 +69,18 @@ impl<'a> FleetView<'a> {
         self.now
     }
 
+    /// Length of a step in seconds (the workload's; 300 in a live fleet),
+    /// to turn windows in hours into steps.
+    #[inline]
+    pub fn step_seconds(&self) -> u32 {
+        self.servers.step_seconds
+    }
+
+    /// Steps in `hours` hours, at least one.
+    pub fn steps_in_hours(&self, hours: f64) -> u32 {
+        ((hours * 3600.0 / self.step_seconds().max(1) as f64).round() as u32).max(1)
+    }
+
     #[inline]
     pub fn len(&self) -> usize {
         self.servers.len()

@@ -9,7 +9,10 @@ use crate::samples::DefaultWorkload;
 use crate::workload::WorkloadInput;
 use anyhow::{bail, Context, Result};
 use hearth_sim::Progress;
-use hearth_sim::{fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, Probe, Sizing, SizingOptions};
+use hearth_sim::{
+    ffd_packing_estimate, fluid_lower_bound, servers_needed, Admission, FleetSpec, LowerBound, PackingEstimate,
+};
+use hearth_sim::{Probe, Sizing, SizingOptions};
 use hearth_trace::Workload;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -92,6 +95,9 @@ pub struct Compared {
     pub spec: FleetSpec,
     pub results: Vec<PolicyResult>,
     pub bound: LowerBound,
+    /// First-fit-decreasing packing of the highest-load steps: an estimate
+    /// (from above) of a tighter bound than the fluid one; see [`hearth_sim::packing`].
+    pub packing: PackingEstimate,
     pub ctx: PolicyContext,
 }
 
@@ -130,6 +136,7 @@ pub fn compute(opts: &CompareOptions, progress: &dyn Progress) -> Result<Compare
     let sizings = size_all(&opts.fleet, &workload, &spec, &jobs, &sizing, &ctx, progress)?;
     let results = collect(&jobs, sizings, opts.seeds as usize);
     let bound = fluid_lower_bound(&workload, &spec, opts.fleet.overload_threshold);
+    let packing = ffd_packing_estimate(&workload, &spec, opts.fleet.overload_threshold);
     Ok(Compared {
         options: opts.clone(),
         workload,
@@ -137,6 +144,7 @@ pub fn compute(opts: &CompareOptions, progress: &dyn Progress) -> Result<Compare
         spec,
         results,
         bound,
+        packing,
         ctx,
     })
 }

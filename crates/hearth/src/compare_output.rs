@@ -1,5 +1,5 @@
 //! What `compare` writes for other tools: the JSON document (results, the
-//! fluid lower bound, the workload's summary and provenance, and the chosen
+//! fluid lower bound, the FFD packing estimate, the workload's summary and provenance, and the chosen
 //! fleet's load per step) and the CSV table.
 
 use crate::compare::{median_index, Compared, PolicyResult};
@@ -36,6 +36,7 @@ impl Compared {
             "forecast_refresh_steps": opts.forecast_refresh_steps,
             "results": self.results,
             "lower_bound": self.bound,
+            "packing_estimate": self.packing,
             "chosen_fleet_load": loads,
         }))
     }

@@ -11,7 +11,9 @@ use crate::samples::Part;
 use crate::workload::WorkloadInput;
 use anyhow::Result;
 use hearth_sim::Progress;
-use hearth_sim::{FleetSpec, SimConfig, SizingOptions};
+use hearth_sim::{
+    ffd_packing_estimate, fluid_lower_bound, FleetSpec, LowerBound, PackingEstimate, SimConfig, SizingOptions,
+};
 use hearth_trace::Workload;
 use serde::Serialize;
 use serde_json::json;
@@ -94,6 +96,9 @@ pub struct Evaluated {
     pub source: String,
     pub workload: Workload,
     pub tables: Vec<LimitResults>,
+    /// The fluid lower bound and the FFD packing estimate, as `compare` reports them.
+    pub bound: LowerBound,
+    pub packing: PackingEstimate,
 }
 
 fn eval_workload(o: &EvalOptions) -> Result<(Workload, String)> {
@@ -137,8 +142,11 @@ pub fn evaluate(o: &EvalOptions, progress: &dyn Progress, each: &mut dyn FnMut(&
         each(&table);
         tables.push(table);
     }
+    let threshold = o.fleet.overload_threshold;
     Ok(Evaluated {
         source,
+        bound: fluid_lower_bound(&w, &spec, threshold),
+        packing: ffd_packing_estimate(&w, &spec, threshold),
         workload: w,
         tables,
     })
@@ -177,6 +185,7 @@ impl Evaluated {
         let w = &self.workload;
         json!({"workload": {"source": self.source, "vms": w.vms.len(), "provenance": w.provenance},
             "model": o.models.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(), "seed": o.seed,
-            "seeds": o.seeds, "forecast_refresh_steps": o.forecast_refresh_steps, "tables": tables})
+            "seeds": o.seeds, "forecast_refresh_steps": o.forecast_refresh_steps, "tables": tables,
+            "lower_bound": self.bound, "packing_estimate": self.packing})
     }
 }

@@ -2,13 +2,19 @@
 
 use anyhow::{bail, Context, Result};
 use hearth_place::fireplace::{FirePlace, FirePlaceModel, ForecastPolicy, Forecaster};
+use hearth_place::heuristics::{NSigma, PowerOfK, RcP95};
 use hearth_place::{Objective, Teacher};
 use hearth_sim::Decider;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Names beyond the heuristics, for help and error messages.
-pub const OTHERS: [&str; 7] = [
+/// Names beyond the heuristics, for help and error messages. The field's
+/// baselines (`n-sigma`, `rc-p95`, `power-of-two-mr`) choose among the same
+/// k = 2 sampled candidates as FirePlace; `n-sigma-N` sets N (0 ≤ N ≤ 10).
+pub const OTHERS: [&str; 10] = [
+    "n-sigma",
+    "rc-p95",
+    "power-of-two-mr",
     "teacher",
     "teacher-peak",
     "teacher-all",
@@ -81,6 +87,13 @@ pub fn decider(name: &str, ctx: &PolicyContext) -> Result<Decider> {
     let threshold = ctx.overload_threshold;
     let teacher = |k, objective| Decider::Hindsight(Box::new(Teacher::new(k, objective, threshold)));
     Ok(match name {
+        "n-sigma" => Decider::Online(Box::new(NSigma::new(NSigma::DEFAULT_N))),
+        _ if name.starts_with("n-sigma-") => match name["n-sigma-".len()..].parse::<f64>() {
+            Ok(n) if (0.0..=10.0).contains(&n) => Decider::Online(Box::new(NSigma::new(n))),
+            _ => bail!("{name:?}: n-sigma-N needs a number N of standard deviations in [0, 10], e.g. n-sigma-3"),
+        },
+        "rc-p95" => Decider::Online(Box::new(RcP95::new(2))),
+        "power-of-two-mr" => Decider::Online(Box::new(PowerOfK::multi_resource(2))),
         "teacher" => teacher(Some(2), Objective::Overload),
         "teacher-peak" => teacher(Some(2), Objective::NormalisedPeak),
         "teacher-all" => teacher(None, Objective::Overload),
@@ -96,7 +109,7 @@ pub fn decider(name: &str, ctx: &PolicyContext) -> Result<Decider> {
         }
         _ if NN_POLICIES.contains(&name) => ctx.nn.decider(name)?,
         _ => bail!(
-            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), best-fit-threshold-X (0 < X ≤ 2), {}, {}",
+            "unknown policy {name:?}; known: {}, power-of-K (any K ≥ 1), best-fit-threshold-X (0 < X ≤ 2), {}, n-sigma-N (0 ≤ N ≤ 10), {}",
             hearth_place::HEURISTICS.join(", "),
             OTHERS.join(", "),
             NN_POLICIES.join(", ")

@@ -99,6 +99,15 @@ fn expected_util(vm: &VmView, fleet: &FleetView) -> (f64, f64, f64) {
     }
 }
 
+/// Expected p95 CPU and memory usage of a VM as shares of its request,
+/// from the most specific history with enough data (tenant, type, fleet),
+/// as Resource Central predicts a new VM's p95 from its tenant's; `None`
+/// without a history store or before any usage was measured.
+pub fn expected_p95(vm: &VmView, fleet: &FleetView) -> Option<(f64, f64)> {
+    let k = best(vm, fleet, util_known)?;
+    Some((k.cpu_util.quantile(0.95)?, k.memory_util.quantile(0.95)?))
+}
+
 /// Median remaining lifetime in steps of a VM aged `age` steps, from the
 /// most specific history that has lifetimes longer than its age (the
 /// fleet's as the last resort); the age itself when none has.
