@@ -60,6 +60,7 @@ mod region_outcome;
 pub mod router;
 pub mod saved_model;
 pub mod scenario;
+pub mod scenario_config;
 pub mod scenario_run;
 pub mod scenario_zone;
 pub mod skill;

@@ -40,7 +40,8 @@
 //!   the earliest `deletion_time`, not of the earliest creation: arrivals
 //!   before it are not a real arrival rate.
 
-use super::bitbrains::{find_columns, next_record};
+use super::bitbrains::next_record;
+use super::rows::find_columns;
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{get, line_of, parse_amount, ReadReport, Source};

@@ -58,7 +58,7 @@ pub mod sqlite;
 
 pub use server_types::{read_server_types, ServerType};
 
-use super::bitbrains::find_columns;
+use super::rows::find_columns;
 use super::rows::{check_step, each_record, parse_id};
 use super::{end_step_of, step_of, ImportOptions, Imported};
 use crate::error::{Result, TraceError};

@@ -52,7 +52,7 @@
 //! - VMs never provisioned (0 cores and 0 memory in every row, a dozen of
 //!   the Rnd set) are dropped and counted: they carry no usage to learn from.
 
-use super::separator::separator_hint;
+use super::rows::{find_columns, read_failure};
 use super::{ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{csv_error, get, line_of, parse_amount, OnBadRow, ReadReport, Source};
@@ -347,39 +347,6 @@ impl Builder {
     }
 }
 
-/// Finds the wanted columns in the header (case-insensitive); a missing one
-/// is an error on line 1 naming it and listing what the header holds, and
-/// the separator when the header did not split on `separator`.
-pub(super) fn find_columns<R: std::io::Read, const N: usize>(
-    reader: &mut csv::Reader<R>,
-    name: &str,
-    wanted: [&str; N],
-    separator: u8,
-    what: &str,
-) -> Result<[usize; N]> {
-    let header = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(err) if err.is_io_error() => return Err(read_failure(name, 1, err.into())),
-        Err(err) => return Err(csv_error(name, err)),
-    };
-    let position = |w: &str| header.iter().position(|h| h.eq_ignore_ascii_case(w));
-    let missing: Vec<&str> = wanted.iter().copied().filter(|w| position(w).is_none()).collect();
-    if let Some(first) = missing.first() {
-        let found: Vec<&str> = header.iter().collect();
-        let mut reason = format!(
-            "missing from the header (missing: `{}`); expected {what} with columns `{}`; the header has `{}`",
-            missing.join("`, `"),
-            wanted.join("`, `"),
-            found.join("`, `")
-        );
-        if let Some(hint) = separator_hint(&header, separator) {
-            reason = format!("{hint}; {reason}");
-        }
-        return Err(TraceError::field(name, 1, first, reason));
-    }
-    Ok(wanted.map(|w| position(w).unwrap_or(0)))
-}
-
 /// Reads the next record: `None` at the end, `Some(Err)` for a malformed row
 /// (a bad row), and `Err` when the file cannot be read further (fatal).
 pub(super) fn next_record<R: std::io::Read>(
@@ -393,14 +360,4 @@ pub(super) fn next_record<R: std::io::Read>(
         Err(err) if err.is_io_error() => Err(read_failure(name, reader.position().line(), err.into())),
         Err(err) => Ok(Some(Err(csv_error(name, err)))),
     }
-}
-
-/// An I/O error while reading, e.g. a truncated or corrupt gzip stream: not
-/// a bad row (nothing after it can be read), so never skipped.
-pub(super) fn read_failure(file: &str, line: u64, err: std::io::Error) -> TraceError {
-    TraceError::row(
-        file,
-        line,
-        format!("cannot read this line: {err} (is the file truncated or corrupt?)"),
-    )
 }

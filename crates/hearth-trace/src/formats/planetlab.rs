@@ -29,7 +29,7 @@
 //!   lines at the end of a file are ignored; blank lines before a value are
 //!   bad rows. An empty file is an error.
 
-use super::bitbrains::read_failure;
+use super::rows::read_failure;
 use super::{ImportOptions, Imported};
 use crate::error::{Result, TraceError};
 use crate::source::{parse_field, OnBadRow, ReadReport, Source};

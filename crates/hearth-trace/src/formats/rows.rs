@@ -157,3 +157,46 @@ pub(crate) fn parse_seconds(raw: &str, file: &str, line: u64, field: &str) -> Re
     }
     Ok(t)
 }
+
+/// Finds the wanted columns in the header (case-insensitive); a missing one
+/// is an error on line 1 naming it and listing what the header holds, and
+/// the separator when the header did not split on `separator`.
+pub(crate) fn find_columns<R: std::io::Read, const N: usize>(
+    reader: &mut csv::Reader<R>,
+    name: &str,
+    wanted: [&str; N],
+    separator: u8,
+    what: &str,
+) -> Result<[usize; N]> {
+    let header = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(err) if err.is_io_error() => return Err(read_failure(name, 1, err.into())),
+        Err(err) => return Err(csv_error(name, err)),
+    };
+    let position = |w: &str| header.iter().position(|h| h.eq_ignore_ascii_case(w));
+    let missing: Vec<&str> = wanted.iter().copied().filter(|w| position(w).is_none()).collect();
+    if let Some(first) = missing.first() {
+        let found: Vec<&str> = header.iter().collect();
+        let mut reason = format!(
+            "missing from the header (missing: `{}`); expected {what} with columns `{}`; the header has `{}`",
+            missing.join("`, `"),
+            wanted.join("`, `"),
+            found.join("`, `")
+        );
+        if let Some(hint) = separator_hint(&header, separator) {
+            reason = format!("{hint}; {reason}");
+        }
+        return Err(TraceError::field(name, 1, first, reason));
+    }
+    Ok(wanted.map(|w| position(w).unwrap_or(0)))
+}
+
+/// An I/O error while reading, e.g. a truncated or corrupt gzip stream: not
+/// a bad row (nothing after it can be read), so never skipped.
+pub(crate) fn read_failure(file: &str, line: u64, err: std::io::Error) -> TraceError {
+    TraceError::row(
+        file,
+        line,
+        format!("cannot read this line: {err} (is the file truncated or corrupt?)"),
+    )
+}
