@@ -82,6 +82,7 @@ pub fn print_scores(evals: &[Evaluation], split: Split) {
     let intervals = evals.iter().any(|e| e.interval.is_some());
     if intervals {
         header.push("80% interval coverage +1/+2/+3h".into());
+        header.push("adaptive: coverage +1/+2/+3h".into());
     }
     let mut t = table(header);
     for e in evals {
@@ -136,6 +137,11 @@ fn score_row(e: &Evaluation, bucket: &str, s: &[&Score], intervals: bool) -> Vec
             .map(|x| x.coverage.map_or("-".into(), |c| format!("{:.0}%", c * 100.0)))
             .collect();
         row.push(c.join(" / "));
+        let a: Vec<String> = s
+            .iter()
+            .map(|x| x.coverage_adaptive.map_or("-".into(), |c| format!("{:.0}%", c * 100.0)))
+            .collect();
+        row.push(a.join(" / "));
     }
     row
 }

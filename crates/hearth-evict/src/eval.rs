@@ -3,14 +3,18 @@
 //! bucket ([`Bucket`]: low < 50%, medium 50–80%, high > 80% mean allocated
 //! cores over the training hours). On the test hours, each model's 80%
 //! interval is calibrated on the validation hours ([`Conformal`]) and its
-//! coverage of the test truth is reported beside the errors.
+//! coverage of the test truth is reported beside the errors, with that of
+//! the same interval adapted online as each cluster's truths arrive
+//! ([`AdaptiveConformal`]).
 
-use crate::dataset::{Dataset, Split, HORIZONS};
+use crate::adaptive_interval::{AdaptiveConformal, Replayed};
+use crate::dataset::{Dataset, Sample, Split, HORIZONS};
 use crate::error::Result;
 use crate::interval::{Conformal, COVERAGE};
 use crate::predictor::Predictor;
 use crate::snapshot::Bucket;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// One line of the results: a model at a level and horizon, over a group of clusters.
@@ -26,6 +30,10 @@ pub struct Score {
     pub mae: f64,
     /// Share of samples inside the model's 80% interval (test hours only).
     pub coverage: Option<f64>,
+    /// The same for the adaptive interval ([`AdaptiveConformal`]), and its
+    /// mean half-width (rate units).
+    pub coverage_adaptive: Option<f64>,
+    pub width_adaptive: Option<f64>,
 }
 
 /// RMSE and MAE of `pred` against `truth`; `(NaN, NaN)` when empty.
@@ -52,6 +60,8 @@ pub struct Evaluation {
     pub predict_seconds: f64,
     /// The 80% interval calibrated on the validation hours (test hours only).
     pub interval: Option<Conformal>,
+    /// The same interval adapted online as test truths arrive.
+    pub adaptive: Option<AdaptiveConformal>,
     pub scores: Vec<Score>,
     /// The forecasts and truths of the scored samples, in their order (for
     /// [`crate::skill`]); not written out.
@@ -71,10 +81,14 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
     let preds = p.predict(data, samples)?;
     let predict_seconds = clock.elapsed().as_secs_f64();
     let truth: Vec<[f32; HORIZONS]> = samples.iter().map(|&s| data.targets(s)).collect();
-    let interval = match split {
-        Split::Test if !data.samples(Split::Validation).is_empty() => Some(calibrate(p, data)?),
-        _ => None,
+    let (interval, adaptive) = match split {
+        Split::Test if !data.samples(Split::Validation).is_empty() => {
+            let (c, a) = calibrate_adaptive(p, data)?;
+            (Some(c), Some(a))
+        }
+        _ => (None, None),
     };
+    let widths = adaptive.as_ref().map(|a| adaptive_widths(a, samples, &preds, &truth));
     let buckets: Vec<Bucket> = samples.iter().map(|s| data.buckets[s.cluster]).collect();
     let (model, level) = (p.name(), p.level().name().to_string());
     let mut scores = Vec::new();
@@ -97,6 +111,14 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
                     |rows: &[[f32; HORIZONS]]| -> Vec<[f32; HORIZONS]> { keep.iter().map(|&i| rows[i]).collect() };
                 c.coverage_of(&pick(&preds), &pick(&truth))[k]
             });
+            let adapted = widths.as_ref().map(|w| {
+                let inside = keep
+                    .iter()
+                    .filter(|&&i| (preds[i][k] - truth[i][k]).abs() <= w[i][k])
+                    .count();
+                let mean_width = keep.iter().map(|&i| w[i][k] as f64).sum::<f64>() / keep.len() as f64;
+                (inside as f64 / keep.len() as f64, mean_width)
+            });
             scores.push(Score {
                 model: model.clone(),
                 level: level.clone(),
@@ -106,6 +128,8 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
                 rmse,
                 mae,
                 coverage,
+                coverage_adaptive: adapted.map(|a| a.0),
+                width_adaptive: adapted.map(|a| a.1),
             });
         }
     }
@@ -115,6 +139,7 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
         fit_seconds,
         predict_seconds,
         interval,
+        adaptive,
         scores,
         predictions: preds,
         truth,
@@ -123,8 +148,47 @@ pub fn fit_and_score(p: &mut dyn Predictor, data: &Dataset, split: Split, seed: 
 
 /// The fitted predictor's 80% interval, calibrated on the validation hours.
 pub fn calibrate(p: &dyn Predictor, data: &Dataset) -> Result<Conformal> {
+    Ok(calibrate_adaptive(p, data)?.0)
+}
+
+/// The split-conformal interval and its adaptive form, from the validation hours.
+pub fn calibrate_adaptive(p: &dyn Predictor, data: &Dataset) -> Result<(Conformal, AdaptiveConformal)> {
     let samples = data.samples(Split::Validation);
     let preds = p.predict(data, samples)?;
     let truth: Vec<[f32; HORIZONS]> = samples.iter().map(|&s| data.targets(s)).collect();
-    Conformal::calibrate(&preds, &truth, COVERAGE)
+    let split = Conformal::calibrate(&preds, &truth, COVERAGE)?;
+    let adaptive = AdaptiveConformal::from_split(&split, &preds, &truth);
+    Ok((split, adaptive))
+}
+
+/// The adaptive half-width issued with each sample's forecast: each
+/// cluster's forecasts replayed in time order, per horizon.
+fn adaptive_widths(
+    a: &AdaptiveConformal,
+    samples: &[Sample],
+    preds: &[[f32; HORIZONS]],
+    truth: &[[f32; HORIZONS]],
+) -> Vec<[f32; HORIZONS]> {
+    let mut by_cluster: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, s) in samples.iter().enumerate() {
+        by_cluster.entry(s.cluster).or_default().push(i);
+    }
+    let mut out = vec![[0.0; HORIZONS]; samples.len()];
+    for mut rows in by_cluster.into_values() {
+        rows.sort_by_key(|&i| samples[i].end);
+        for k in 0..HORIZONS {
+            let replayed: Vec<Replayed> = rows
+                .iter()
+                .map(|&i| Replayed {
+                    end: samples[i].end,
+                    forecast: preds[i][k],
+                    truth: truth[i][k],
+                })
+                .collect();
+            for (&i, w) in rows.iter().zip(a.widths(k, &replayed)) {
+                out[i][k] = w;
+            }
+        }
+    }
+    out
 }

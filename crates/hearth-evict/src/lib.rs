@@ -36,6 +36,7 @@
 //! every other model works, and asking for a neural one is
 //! [`EvictError::NeedsNn`]; [`models::NEURAL`] names them.
 
+pub mod adaptive_interval;
 pub mod baseline;
 pub mod body;
 pub mod dataset;

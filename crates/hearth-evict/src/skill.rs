@@ -173,6 +173,7 @@ mod tests {
             fit_seconds: 0.0,
             predict_seconds: 0.0,
             interval: None,
+            adaptive: None,
             scores: Vec::new(),
             predictions,
             truth: truth.to_vec(),

@@ -187,6 +187,8 @@ fn score(model: &str, truth: &[[f32; HORIZONS]], pred: &[[f32; HORIZONS]]) -> Ve
                 rmse,
                 mae,
                 coverage: None,
+                coverage_adaptive: None,
+                width_adaptive: None,
             }
         })
         .collect()
