@@ -74,7 +74,7 @@ impl AdaptiveConformal {
         let mut issued = Vec::with_capacity(forecasts.len());
         let mut next_known = 0;
         for f in forecasts {
-            while next_known < issued.len() && forecasts[next_known].end + k + 1 <= f.end {
+            while next_known < issued.len() && forecasts[next_known].end + k < f.end {
                 let known = &forecasts[next_known];
                 let missed = (known.forecast - known.truth).abs() > issued[next_known];
                 let err = if missed { 1.0 } else { 0.0 };
