@@ -67,9 +67,11 @@ pub fn score(
         progress.inc();
     }
     progress.finish();
-    let mut scored = evaluations.clone();
-    scored.extend(naive_references(wanted, opts, &data)?);
-    let skills = skills(&scored, data.samples(opts.split), opts.seed);
+    // The references join the evaluations only while skill is measured.
+    let named = evaluations.len();
+    evaluations.extend(naive_references(wanted, opts, &data)?);
+    let skills = skills(&evaluations, data.samples(opts.split), opts.seed);
+    evaluations.truncate(named);
     Ok(ModelsReport {
         skills,
         evaluations,

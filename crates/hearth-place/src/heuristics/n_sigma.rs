@@ -1,3 +1,4 @@
+use super::shares::of_capacity;
 use crate::sample::sample_admissible;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
 
@@ -70,7 +71,6 @@ impl Policy for NSigma {
 
     fn place(&mut self, vm: &VmView, fleet: &FleetView, rng: &mut SimRng) -> Option<ServerId> {
         let window = fleet.steps_in_hours(self.window_hours);
-        let share = |x: f64, cap: f32| if cap > 0.0 { x / cap as f64 } else { f64::INFINITY };
         let score = |s: ServerId| {
             let (cap, observed, measured) = (fleet.capacity(s), fleet.observed(s), fleet.measured(s));
             // Placed since the last measurement: counted by request, in no history yet.
@@ -79,8 +79,8 @@ impl Policy for NSigma {
                 mean_plus_n_sd(fleet.cpu_history(s, window), self.n) + (unmeasured.cpu.0 + vm.request.cpu.0) as f64;
             let mem = mean_plus_n_sd(fleet.memory_history(s, window), self.n)
                 + (unmeasured.memory.0 + vm.request.memory.0) as f64;
-            let peak = share(cpu, cap.cpu.0).max(share(mem, cap.memory.0));
-            (peak, share(observed.cpu.0 as f64, cap.cpu.0))
+            let peak = of_capacity(cpu, cap.cpu.0).max(of_capacity(mem, cap.memory.0));
+            (peak, of_capacity(observed.cpu.0 as f64, cap.cpu.0))
         };
         sample_admissible(self.k, vm, fleet, rng)
             .into_iter()

@@ -1,3 +1,4 @@
+use super::shares::of_capacity;
 use crate::fireplace::history_features::expected_p95;
 use crate::sample::sample_admissible;
 use hearth_sim::{FleetView, Policy, ServerId, SimRng, VmView};
@@ -183,7 +184,6 @@ impl Policy for RcP95 {
         if self.decisions.is_multiple_of(PRUNE_EVERY) {
             self.prune(fleet);
         }
-        let share = |x: f64, cap: f32| if cap > 0.0 { x / cap as f64 } else { f64::INFINITY };
         let new = predicted(vm, fleet);
         let mut best: Option<(ServerId, (f64, f64))> = None;
         for s in sample_admissible(self.k, vm, fleet, rng) {
@@ -195,8 +195,8 @@ impl Policy for RcP95 {
             }
             let cap = fleet.capacity(s);
             let score = (
-                share(cpu, cap.cpu.0).max(share(mem, cap.memory.0)),
-                share(fleet.observed(s).cpu.0 as f64, cap.cpu.0),
+                of_capacity(cpu, cap.cpu.0).max(of_capacity(mem, cap.memory.0)),
+                of_capacity(fleet.observed(s).cpu.0 as f64, cap.cpu.0),
             );
             if best.is_none_or(|(_, b)| score.0.total_cmp(&b.0).then(score.1.total_cmp(&b.1)).is_lt()) {
                 best = Some((s, score));

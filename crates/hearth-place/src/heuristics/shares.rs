@@ -15,6 +15,17 @@ fn share(x: f32, of: f32) -> f64 {
     }
 }
 
+/// `x / capacity`, or infinity for a server with no capacity of that
+/// resource: for scores where lower is better and such a server must lose.
+#[inline]
+pub(crate) fn of_capacity(x: f64, capacity: f32) -> f64 {
+    if capacity > 0.0 {
+        x / capacity as f64
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// (CPU, memory) the admission test counts on the server, as shares of its limit.
 #[inline]
 pub(crate) fn load_shares(load: AdmissionLoad) -> (f64, f64) {

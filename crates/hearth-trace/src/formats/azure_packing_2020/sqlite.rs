@@ -179,10 +179,8 @@ struct TypeSizes {
 impl TypeSizes {
     /// The VM type of a `vm` row's `vmTypeId`, when it cannot be sized.
     fn unsized_type(&self, v: &Value) -> Option<i64> {
-        let t = match v {
-            Value::Integer(i) => *i,
-            _ => return None,
-        };
+        // Parsed as `vm_request` parses it; a bad value is its error to report.
+        let t = integer(v, "", 0, "vmTypeId").ok()?;
         (!self.sizes.contains_key(&t) && self.unpublished.contains_key(&t)).then_some(t)
     }
 
